@@ -49,7 +49,7 @@ function defineError(
   template: string,
   opts: { failure: Failure; status?: number; meaning: string; fix: string },
 ): ErrorFactory {
-  const spec: ErrorSpec = { code, template, failure: opts.failure, status: opts.status ?? 500, ...opts };
+  const spec: ErrorSpec = { code, template, ...opts, status: opts.status ?? 500 };
   const make = (options: { cause?: unknown; retryAfterSec?: number } | undefined, args: unknown[]) =>
     new HubError(spec, format(template, ...args), options);
   const f = ((...args: unknown[]) => make(undefined, args)) as ErrorFactory;
