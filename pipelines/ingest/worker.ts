@@ -1,0 +1,110 @@
+import { randomUUID } from 'node:crypto';
+import { UnrecoverableError } from 'bullmq';
+import { connectorFor } from '../../connectors/index.js';
+import type { CommonConnectorConfig } from '../../src/connector/spec.js';
+import { HubError, HubErrors } from '../../src/errors.js';
+import { createHttpClient } from '../../src/http/client.js';
+import type { SystemId } from '../../src/model/systems.js';
+import type { Processor, StageDeps } from '../runtime.js';
+
+const LOCK_MS = 60_000;
+
+/**
+ * ingest: run one connector. Each page is enqueued for normalization first and only then is the
+ * cursor saved (cursor-after-enqueue): a crash anywhere re-reads a page, never skips one. A Redis
+ * lock keeps two hubs from running the same connector at once.
+ */
+export const ingestProcessor: Processor<'ingest'> = async (job, deps) => {
+  try {
+    return await runConnector(job.system, { full: job.full, runId: job.runId }, deps);
+  } catch (e) {
+    // The HTTP layer already retried transient failures; a failed run waits for the next schedule.
+    throw new UnrecoverableError(e instanceof Error ? e.message : String(e));
+  }
+};
+
+export async function runConnector(
+  system: SystemId,
+  opts: { full: boolean; runId: string },
+  deps: StageDeps,
+): Promise<{ pages: number; fetched: number }> {
+  const { store, log } = deps;
+  const def = connectorFor(system);
+  const config = deps.config.connectors[system] as CommonConnectorConfig | undefined;
+  if (!config || !config.enabled) throw HubErrors.CONNECTOR_DISABLED(system);
+  const lockKey = store.keys.connectorLock(system);
+  const owner = `${opts.runId}:${randomUUID()}`;
+  const got = await store.redis.set(lockKey, owner, 'PX', LOCK_MS, 'NX');
+  if (!got) throw HubErrors.CONNECTOR_BUSY(system, (await store.redis.get(lockKey)) ?? '?');
+  const renew = setInterval(() => {
+    void store.redis.pexpire(lockKey, LOCK_MS);
+  }, LOCK_MS / 3);
+  const started = Date.now();
+  const runLog = log.child({ system, runId: opts.runId });
+  let pages = 0;
+  let fetched = 0;
+  try {
+    const http = createHttpClient({
+      system,
+      baseUrl: config.baseUrl,
+      timeoutMs: config.timeoutMs,
+      rateLimit: config.rateLimit,
+      maxResponseBytes: config.maxResponseBytes,
+      retry: config.retry,
+      log: runLog,
+      secrets: def.secrets(config),
+    });
+    const saved = await store.connectorState(system);
+    const state = !opts.full && saved['state'] ? def.state.parse(JSON.parse(saved['state'])) : undefined;
+    await store.saveConnector(system, { running: opts.runId, lastStart: new Date(started).toISOString() });
+    runLog.info({ full: opts.full, resumed: state !== undefined }, 'connector run started');
+    for await (const page of def.read({ config, http, log: runLog }, state, { full: opts.full })) {
+      // Durable first: BullMQ's add resolves once the job is in Redis.
+      await deps.queues.add('normalize', {
+        system,
+        stream: page.stream,
+        position: page.position,
+        raws: page.records,
+        runId: opts.runId,
+        receivedAt: new Date().toISOString(),
+      });
+      await store.saveConnector(system, { state: JSON.stringify(page.state), lastPageAt: new Date().toISOString() });
+      pages++;
+      fetched += page.records.length;
+      await store.redis.hincrby(`${store.keys.prefix}:run:${opts.runId}`, `${system}:pages`, 1);
+    }
+    const ms = Date.now() - started;
+    await store.saveConnector(system, {
+      lastSuccess: new Date().toISOString(),
+      lastRunId: opts.runId,
+      lastDurationMs: ms,
+      lastFetched: fetched,
+      lastError: '',
+      running: '',
+      consecutiveFailures: 0,
+    });
+    runLog.info({ pages, fetched, durationMs: ms }, 'connector run finished');
+    return { pages, fetched };
+  } catch (e) {
+    const err = e instanceof HubError ? e : HubErrors.INTERNAL.with({ cause: e });
+    const message = e instanceof Error ? e.message : String(e);
+    await store.saveConnector(system, {
+      lastError: `${err.code}: ${message}`,
+      lastErrorAt: new Date().toISOString(),
+      lastRunId: opts.runId,
+      running: '',
+    });
+    await store.redis.hincrby(store.keys.connector(system), 'consecutiveFailures', 1);
+    runLog.error({ code: err.code, err: message, pages }, 'connector run failed');
+    throw e;
+  } finally {
+    clearInterval(renew);
+    // Release only our own lock.
+    await store.redis.eval(
+      "if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) else return 0 end",
+      1,
+      lockKey,
+      owner,
+    );
+  }
+}

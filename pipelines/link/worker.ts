@@ -1,0 +1,86 @@
+import type { IndexType } from '../../src/ledger/keys.js';
+import type { StoredRecord } from '../../src/ledger/store.js';
+import type { Processor, StageDeps } from '../runtime.js';
+import { decideLink, matchTitle, providesOf, referencesOf, refKey, usesTitle } from './link.js';
+
+type Provided = { type: IndexType | 'name'; value: string; target: string };
+
+/**
+ * link: decide each record's project and publish the keys it provides. Ordering that makes this
+ * race-free without locks: a record subscribes to the keys it reads BEFORE reading them, and a
+ * provider writes its key BEFORE reading the subscribers — so of any reader/writer pair at least
+ * one sees the other, and the record is (re-)linked with the new value. After committing, the
+ * inputs are read again; if they moved meanwhile the record is queued once more.
+ */
+export const linkProcessor: Processor<'link'> = async (job, deps) => {
+  const stored = await deps.store.loadRecords(job.ids);
+  const manual = await deps.store.manualLinks([...stored.keys()]);
+  let names: Map<string, string[]> | null = null;
+  const again = new Set<string>();
+  const merges = new Set<string>();
+  for (const s of stored.values()) {
+    const r = await linkOne(s, manual.get(s.id) ?? null, deps, async () => (names ??= await deps.store.names()));
+    if (r.again) again.add(s.id);
+    r.wake.forEach((id) => again.add(id));
+    r.projects.forEach((k) => merges.add(k));
+  }
+  await deps.queues.addIds('link', again);
+  await deps.queues.addIds('merge', merges);
+  return { linked: stored.size, requeued: again.size };
+};
+
+async function linkOne(
+  s: StoredRecord,
+  manual: string | null,
+  deps: StageDeps,
+  names: () => Promise<Map<string, string[]>>,
+): Promise<{ again: boolean; wake: string[]; projects: string[] }> {
+  const { store } = deps;
+  const r = s.record;
+  const refs = referencesOf(r);
+  const title = usesTitle(r);
+  await store.subscribe(s.id, refs, title);
+  const dropped = s.referenced.filter((o) => !refs.some((n) => refKey(n) === refKey(o)));
+  await store.unsubscribe(s.id, dropped, title);
+
+  const before = (s.provided as Provided[]).filter((p): p is Provided & { type: IndexType } => p.type !== 'name');
+  let wakeKeys: Array<{ type: IndexType; value: string }> = [];
+  // A library entry publishes its investment code first, so that entries sharing it see each other.
+  if (r.kind === 'project') {
+    const pre = providesOf(r, null);
+    wakeKeys.push(...(await store.provide(s.id, before.filter((b) => b.type === 'inv'), pre)));
+  }
+  const lookups = await store.lookup(refs);
+  const titleNames = title ? await names() : null;
+  const decision = decideLink(r, {
+    lookups,
+    manual,
+    titleMatches: (t) => (titleNames ? matchTitle(t, titleNames) : []),
+  });
+  const projectKey = decision.projectKey;
+  const provided = providesOf(r, projectKey);
+  wakeKeys.push(...(await store.provide(s.id, r.kind === 'project' ? before.filter((b) => b.type !== 'inv') : before, provided.filter((p) => r.kind !== 'project' || p.type !== 'inv'))));
+  const allProvided: Provided[] = [...provided];
+  if (r.kind === 'project') {
+    const prevName = (s.provided as Provided[]).find((p) => p.type === 'name')?.value ?? null;
+    await store.setName(s.id, r.keys.name ?? null, prevName, projectKey);
+    if (r.keys.name) allProvided.push({ type: 'name', value: r.keys.name, target: projectKey ?? '' });
+    await store.setAlias(r.sourceId, projectKey);
+  }
+  const result = await store.commitLink({
+    stored: s,
+    projectKey,
+    linkedBy: decision.projectKey !== null ? decision.linkedBy : '',
+    reason: decision.projectKey === null ? { reason: decision.reason, candidates: decision.candidates } : null,
+    provided: allProvided as Array<{ type: IndexType; value: string; target: string }>,
+    referenced: refs,
+  });
+  if (result === 'STALE') return { again: true, wake: [], projects: [] };
+  const projects = result === 'SAME' ? [] : [s.projectKey, projectKey].filter((k): k is string => !!k);
+  wakeKeys = wakeKeys.filter((k, i, a) => a.findIndex((o) => refKey(o) === refKey(k)) === i);
+  const wake = (await store.subscribers(wakeKeys)).filter((id) => id !== s.id);
+  // Verify: if an input moved while we decided, decide again.
+  const recheck = await store.lookup(refs);
+  const moved = refs.some((x) => JSON.stringify(recheck.get(refKey(x))) !== JSON.stringify(lookups.get(refKey(x))));
+  return { again: moved, wake, projects };
+}

@@ -1,0 +1,97 @@
+import { Queue, Worker, type ConnectionOptions, type Job, type JobsOptions } from 'bullmq';
+import type { Redis } from 'ioredis';
+import type { Logger } from 'pino';
+import type { z } from 'zod';
+import type { HubConfig } from '../src/config/schema.js';
+import type { LedgerStore } from '../src/ledger/store.js';
+import { JOB_SCHEMAS, STAGES, type StageName } from '../src/queues.js';
+import type { Checklists } from './merge/archive.js';
+
+/** Everything a stage processor needs, built once per process. */
+export interface StageDeps {
+  store: LedgerStore;
+  queues: Queues;
+  config: HubConfig;
+  log: Logger;
+  checklists: Checklists;
+  /** Connection factory for things that need their own connection. */
+  connect: () => Redis;
+}
+
+const DEFAULT_JOB: JobsOptions = {
+  attempts: 8,
+  backoff: { type: 'exponential', delay: 200 },
+  removeOnComplete: { count: 100 },
+  removeOnFail: { age: 7 * 24 * 3600 },
+};
+
+/** Largest number of ids one link/merge/publish job carries. */
+export const BATCH = 200;
+
+export class Queues {
+  readonly q: Record<StageName, Queue>;
+  constructor(
+    connection: Redis,
+    readonly prefix: string,
+  ) {
+    this.q = Object.fromEntries(
+      STAGES.map((s) => [s, new Queue(s, { connection: connection as unknown as ConnectionOptions, prefix, defaultJobOptions: DEFAULT_JOB })]),
+    ) as Record<StageName, Queue>;
+  }
+
+  async add<S extends StageName>(stage: S, data: z.input<(typeof JOB_SCHEMAS)[S]>, opts?: JobsOptions): Promise<Job> {
+    return this.q[stage].add(stage, data, opts);
+  }
+
+  /** Adds id-carrying jobs in batches of BATCH. */
+  async addIds(stage: 'link' | 'merge' | 'publish', ids: Iterable<string>): Promise<void> {
+    const all = [...new Set(ids)];
+    if (all.length === 0) return;
+    const jobs = [];
+    for (let i = 0; i < all.length; i += BATCH) {
+      const chunk = all.slice(i, i + BATCH);
+      jobs.push({ name: stage, data: stage === 'link' ? { ids: chunk } : { keys: chunk } });
+    }
+    await this.q[stage].addBulk(jobs);
+  }
+
+  async counts(): Promise<Record<StageName, Record<string, number>>> {
+    const out = {} as Record<StageName, Record<string, number>>;
+    for (const s of STAGES) {
+      out[s] = await this.q[s].getJobCounts('waiting', 'active', 'delayed', 'failed', 'prioritized', 'paused', 'completed');
+    }
+    return out;
+  }
+
+  async close(): Promise<void> {
+    await Promise.all(Object.values(this.q).map((q) => q.close()));
+  }
+}
+
+export type Processor<S extends StageName> = (data: z.infer<(typeof JOB_SCHEMAS)[S]>, deps: StageDeps, job: Job) => Promise<unknown>;
+
+/** Wraps a processor: parse the payload with zod, log failures with the fields operators grep for. */
+export function startWorker<S extends StageName>(
+  stage: S,
+  processor: Processor<S>,
+  deps: StageDeps,
+  connection: Redis,
+  concurrency: number,
+): Worker {
+  const w = new Worker(
+    stage,
+    async (job) => {
+      const data = JOB_SCHEMAS[stage].parse(job.data) as z.infer<(typeof JOB_SCHEMAS)[S]>;
+      return processor(data, deps, job);
+    },
+    { connection: connection as unknown as ConnectionOptions, prefix: deps.queues.prefix, concurrency, maxStalledCount: 5 },
+  );
+  w.on('failed', (job, err) => {
+    deps.log.error(
+      { stage, jobId: job?.id, attempts: job?.attemptsMade, system: (job?.data as { system?: string })?.system, code: (err as { code?: string }).code, err: err.message },
+      'job failed',
+    );
+  });
+  w.on('error', (err) => deps.log.error({ stage, err: err.message }, 'worker error'));
+  return w;
+}

@@ -1,0 +1,62 @@
+import type { Queues } from './runtime.js';
+import type { LedgerStore } from '../src/ledger/store.js';
+
+/**
+ * Re-enqueues whatever the outboxes say is owed (records to link, projects to merge or publish,
+ * titles to re-examine). Jobs are wake-ups; the outboxes are the truth, so work lost with a
+ * crashed job is found again here.
+ */
+export async function sweepOutboxes(store: LedgerStore, queues: Queues): Promise<number> {
+  const k = store.keys;
+  let n = 0;
+  for (const [set, stage] of [
+    [k.needLink, 'link'],
+    [k.needMerge, 'merge'],
+    [k.needPublish, 'publish'],
+  ] as const) {
+    let cursor = '0';
+    do {
+      const [next, ids] = await store.redis.sscan(set, cursor, 'COUNT', 1000);
+      cursor = next;
+      await queues.addIds(stage, ids);
+      n += ids.length;
+    } while (cursor !== '0');
+  }
+  if ((await store.redis.getdel(k.titlesStale)) === '1') {
+    let cursor = '0';
+    do {
+      const [next, ids] = await store.redis.sscan(k.titleRefs, cursor, 'COUNT', 1000);
+      cursor = next;
+      await queues.addIds('link', ids);
+      n += ids.length;
+    } while (cursor !== '0');
+  }
+  return n;
+}
+
+/** Waits until no job is queued or running and the outboxes are empty (polling with a deadline). */
+export async function waitForDrain(
+  store: LedgerStore,
+  queues: Queues,
+  opts: { timeoutMs: number; onTick?: () => void | Promise<void> },
+): Promise<void> {
+  const deadline = Date.now() + opts.timeoutMs;
+  let idleRounds = 0;
+  for (;;) {
+    await opts.onTick?.();
+    const counts = await queues.counts();
+    const busy = Object.values(counts).reduce(
+      (n, c) => n + (c['waiting'] ?? 0) + (c['active'] ?? 0) + (c['delayed'] ?? 0) + (c['prioritized'] ?? 0),
+      0,
+    );
+    if (busy === 0) {
+      const swept = await sweepOutboxes(store, queues);
+      if (swept === 0) {
+        // Two quiet observations in a row: nothing was in flight between them.
+        if (++idleRounds >= 2) return;
+      } else idleRounds = 0;
+    } else idleRounds = 0;
+    if (Date.now() > deadline) throw new Error(`pipelines did not drain within ${opts.timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}

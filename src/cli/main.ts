@@ -1,0 +1,158 @@
+#!/usr/bin/env node
+import { randomBytes } from 'node:crypto';
+import { Command, Option } from 'commander';
+import { CONNECTORS } from '../../connectors/index.js';
+import { sha256Hex } from '../api/auth.js';
+import { loadConfig, parseConfig } from '../config/load.js';
+import { HubError } from '../errors.js';
+import { startHub, type Hub } from '../hub.js';
+import { SystemId, SYSTEMS } from '../model/systems.js';
+import { STAGES, type StageName } from '../queues.js';
+import { sandboxConnectors, startSandbox } from '../sandbox/index.js';
+import { formatSummary, syncOnce } from './syncOnce.js';
+
+const program = new Command('hub')
+  .description('Project-ledger hub: pulls six government systems into one golden project ledger')
+  .showHelpAfterError();
+
+const configOption = () => new Option('-c, --config <file>', 'configuration file (default: $HUB_CONFIG)');
+
+/** SIGTERM/SIGINT: stop taking work, finish active jobs, close Redis, exit within a deadline. */
+function onShutdown(hub: Hub, extra?: () => Promise<void>) {
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    hub.log.info({ signal }, 'shutting down');
+    const force = setTimeout(() => {
+      hub.log.error('shutdown deadline passed; exiting');
+      process.exit(1);
+    }, 20_000);
+    force.unref();
+    void Promise.resolve()
+      .then(() => hub.close())
+      .then(() => extra?.())
+      .then(() => process.exit(0));
+  };
+  process.on('SIGTERM', () => stop('SIGTERM'));
+  process.on('SIGINT', () => stop('SIGINT'));
+}
+
+program
+  .command('serve')
+  .description('run API + workers + scheduler in one process')
+  .addOption(configOption())
+  .action(async (o: { config?: string }) => {
+    const cfg = loadConfig(o.config);
+    const hub = await startHub(cfg, { api: true, workers: cfg.workers.stages, scheduler: true });
+    hub.log.info({ url: hub.apiUrl }, 'hub serving');
+    onShutdown(hub);
+  });
+
+program
+  .command('worker')
+  .description('run pipeline workers only')
+  .addOption(configOption())
+  .option('--stages <list>', `comma-separated stages (${STAGES.join(',')})`)
+  .action(async (o: { config?: string; stages?: string }) => {
+    const cfg = loadConfig(o.config);
+    const stages = o.stages ? (o.stages.split(',').map((s) => s.trim()) as StageName[]) : cfg.workers.stages;
+    for (const s of stages) if (!STAGES.includes(s)) throw new Error(`unknown stage ${s}`);
+    const hub = await startHub(cfg, { workers: stages });
+    hub.log.info({ stages }, 'workers running');
+    onShutdown(hub);
+  });
+
+program
+  .command('sync')
+  .description('run connectors: enqueue runs, or with --once run them here and wait until the ledger is up to date')
+  .argument('[system]', `one of ${SYSTEMS.join(', ')}`)
+  .option('--all', 'every enabled connector')
+  .option('--once', 'run in this process, wait for the pipelines to drain, print a summary')
+  .option('--full', 're-read everything instead of continuing from the saved cursor')
+  .addOption(configOption())
+  .action(async (system: string | undefined, o: { all?: boolean; once?: boolean; full?: boolean; config?: string }) => {
+    const cfg = loadConfig(o.config);
+    const enabled = SYSTEMS.filter((s) => (cfg.connectors[s] as { enabled?: boolean } | undefined)?.enabled);
+    let systems: SystemId[];
+    if (o.all) systems = enabled;
+    else if (system) systems = [SystemId.parse(system)];
+    else throw new Error('name a system or pass --all');
+    if (systems.length === 0) throw new Error('no enabled connectors in the configuration');
+    if (!o.once) {
+      const hub = await startHub(cfg, { workers: false });
+      for (const s of systems) await hub.queues.add('ingest', { system: s, full: !!o.full, runId: crypto.randomUUID(), trigger: 'cli' }, { attempts: 1 });
+      console.log(`enqueued runs for ${systems.join(', ')}`);
+      await hub.close();
+      return;
+    }
+    const hub = await startHub(cfg, { workers: ['normalize', 'link', 'merge', 'publish'] });
+    try {
+      const rows = await syncOnce(hub, systems, { full: !!o.full });
+      console.log(formatSummary(rows));
+      process.exitCode = rows.every((r) => r.ok) ? 0 : 1;
+    } finally {
+      await hub.close();
+    }
+  });
+
+const config = program.command('config').description('configuration tools');
+config
+  .command('check')
+  .description('validate a configuration file and print every problem with its path')
+  .addOption(configOption())
+  .action((o: { config?: string }) => {
+    const cfg = loadConfig(o.config);
+    const enabled = SYSTEMS.filter((s) => (cfg.connectors[s] as { enabled?: boolean } | undefined)?.enabled);
+    console.log(`configuration valid: ${enabled.length} connector(s) enabled (${enabled.join(', ') || 'none'}), ${cfg.api.keys.length} API key(s)`);
+  });
+
+const keys = program.command('keys').description('API key tools');
+keys
+  .command('new')
+  .description('generate a new API key and print it with its sha256 for api.keys')
+  .action(() => {
+    const key = `hub_${randomBytes(24).toString('base64url')}`;
+    console.log(`key:    ${key}\nsha256: ${sha256Hex(key)}`);
+  });
+keys
+  .command('hash')
+  .description('print the sha256 of a key (for api.keys[].sha256)')
+  .argument('<key>')
+  .action((key: string) => console.log(sha256Hex(key)));
+
+program
+  .command('demo')
+  .description('embedded Redis + simulators of the six systems + one full sync + the API; prints the URL and a key')
+  .option('--port <n>', 'API port', (v) => Number(v), 8080)
+  .option('--projects <n>', 'projects in the generated city', (v) => Number(v), 1816)
+  .option('--seed <n>', 'generator seed', (v) => Number(v), 20241001)
+  .option('--data <dir>', 'data directory', './data')
+  .action(async (o: { port: number; projects: number; seed: number; data: string }) => {
+    const sandbox = await startSandbox({ seed: o.seed, projects: o.projects });
+    const key = `demo_${randomBytes(18).toString('base64url')}`;
+    const cfg = parseConfig({
+      data: { dir: o.data },
+      redis: { prefix: `demo${o.seed}x${o.projects}` },
+      api: { port: o.port, keys: [{ name: 'demo', sha256: sha256Hex(key), scopes: ['admin'] }] },
+      connectors: sandboxConnectors(sandbox.urls),
+    });
+    const hub = await startHub(cfg, { api: true, workers: [...STAGES], scheduler: false });
+    onShutdown(hub, () => sandbox.close());
+    const rows = await syncOnce(hub, [...SYSTEMS], { full: false });
+    console.log(formatSummary(rows));
+    const first = (await hub.store.listProjectKeys(null, 1))[0] ?? '';
+    const url = `http://127.0.0.1:${o.port}/api/v1`;
+    console.log(`\nLedger API: ${url}\nAPI key: ${key}\n`);
+    console.log(`Try:\n  curl -s -H "Authorization: Bearer ${key}" ${url}/projects/${first}\n  curl -s -H "Authorization: Bearer ${key}" "${url}/projects?limit=5"\n\nPress Ctrl-C to stop.`);
+  });
+
+program.hook('preAction', () => {
+  void CONNECTORS;
+});
+
+program.parseAsync().catch((e: unknown) => {
+  if (e instanceof HubError) console.error(`error ${e.code}: ${e.message}`);
+  else console.error(`error: ${(e as Error).message}`);
+  process.exit(1);
+});

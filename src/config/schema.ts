@@ -1,0 +1,74 @@
+import { z } from 'zod';
+import { CONNECTORS } from '../../connectors/index.js';
+
+/** The hub configuration file (YAML). Every field documents itself; docs/configuration.md is generated from it. */
+
+export const Scope = z.enum(['ledger:read', 'admin']);
+export type Scope = z.infer<typeof Scope>;
+
+export const ApiKeySpec = z.object({
+  name: z.string().min(1).describe('Who holds the key (shown in logs, never the key itself).'),
+  sha256: z
+    .string()
+    .regex(/^[0-9a-f]{64}$/, { error: 'expected the hex SHA-256 of the key (64 lower-case hex characters)' })
+    .describe('Hex SHA-256 of the key; the key itself is never stored. `hub keys hash <key>` prints it.'),
+  scopes: z.array(Scope).min(1).describe('ledger:read (projects, changes, stats, export, unlinked) and/or admin (everything).'),
+});
+
+const connectorsShape = Object.fromEntries(
+  Object.entries(CONNECTORS).map(([id, c]) => [id, c.spec.optional().describe(`Connector for ${c.title}.`)]),
+) as { [K in keyof typeof CONNECTORS]: z.ZodOptional<(typeof CONNECTORS)[K]['spec']> };
+
+export const HubConfigSchema = z.object({
+  redis: z
+    .object({
+      url: z
+        .string()
+        .optional()
+        .describe('redis:// URL of an external Redis (REDIS_URL overrides it). Absent: the hub starts an embedded redis-server.'),
+      prefix: z
+        .string()
+        .regex(/^[a-z0-9_-]+$/i)
+        .default('hub')
+        .describe('Prefix of every key and queue; lets several hubs share one Redis.'),
+      appendfsync: z
+        .enum(['always', 'everysec'])
+        .default('everysec')
+        .describe('Embedded Redis only: AOF fsync policy (always = no acknowledged write is ever lost, slower).'),
+    })
+    .default({ prefix: 'hub', appendfsync: 'everysec' })
+    .describe('Where the queues and the ledger live.'),
+  data: z
+    .object({ dir: z.string().default('./data').describe('Data directory; the embedded Redis keeps its files in <dir>/redis.') })
+    .default({ dir: './data' }),
+  api: z
+    .object({
+      host: z.string().default('127.0.0.1').describe('Interface the API listens on.'),
+      port: z.number().int().min(0).max(65535).default(8080).describe('TCP port of the API (0 = any free port).'),
+      keys: z.array(ApiKeySpec).default([]).describe('API keys, stored as hashes.'),
+      rateLimit: z
+        .object({
+          perMinute: z.number().int().positive().default(600).describe('Requests per minute per API key.'),
+        })
+        .default({ perMinute: 600 })
+        .describe('Per-key rate limit (429 with Retry-After beyond it).'),
+    })
+    .default({ host: '127.0.0.1', port: 8080, keys: [], rateLimit: { perMinute: 600 } })
+    .describe('The downstream REST API.'),
+  workers: z
+    .object({
+      concurrency: z.number().int().min(1).max(256).default(4).describe('Jobs processed at once per stage per process.'),
+      stages: z
+        .array(z.enum(['ingest', 'normalize', 'link', 'merge', 'publish']))
+        .default(['ingest', 'normalize', 'link', 'merge', 'publish'])
+        .describe('Stages this process works on (hub worker --stages overrides).'),
+    })
+    .default({ concurrency: 4, stages: ['ingest', 'normalize', 'link', 'merge', 'publish'] })
+    .describe('Pipeline workers.'),
+  log: z
+    .object({ level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace']).default('info').describe('pino log level.') })
+    .default({ level: 'info' }),
+  connectors: z.object(connectorsShape).default({}).describe('Source systems, by id.'),
+});
+
+export type HubConfig = z.infer<typeof HubConfigSchema>;

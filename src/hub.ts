@@ -1,0 +1,109 @@
+import { hostname } from 'node:os';
+import type { Worker } from 'bullmq';
+import type { FastifyInstance } from 'fastify';
+import type { Logger } from 'pino';
+import { ingestProcessor } from '../pipelines/ingest/worker.js';
+import { linkProcessor } from '../pipelines/link/worker.js';
+import { DEFAULT_CHECKLISTS } from '../pipelines/merge/archive.js';
+import { mergeProcessor } from '../pipelines/merge/worker.js';
+import { normalizeProcessor } from '../pipelines/normalize/worker.js';
+import { publishProcessor } from '../pipelines/publish/worker.js';
+import { Queues, startWorker, type Processor, type StageDeps } from '../pipelines/runtime.js';
+import { sweepOutboxes } from '../pipelines/sweep.js';
+import { buildApi } from './api/app.js';
+import { configSecrets } from './config/load.js';
+import type { HubConfig } from './config/schema.js';
+import { LedgerStore } from './ledger/store.js';
+import { createLogger } from './log.js';
+import { STAGES, type StageName } from './queues.js';
+import { openRedis, type RedisHandle } from './redis/connect.js';
+import { startScheduler, type Scheduler } from './scheduler/scheduler.js';
+
+const PROCESSORS: { [S in StageName]: Processor<S> } = {
+  ingest: ingestProcessor,
+  normalize: normalizeProcessor,
+  link: linkProcessor,
+  merge: mergeProcessor,
+  publish: publishProcessor,
+};
+
+export interface HubRoles {
+  api?: boolean;
+  workers?: StageName[] | false;
+  scheduler?: boolean;
+}
+
+export interface Hub {
+  config: HubConfig;
+  log: Logger;
+  redis: RedisHandle;
+  store: LedgerStore;
+  queues: Queues;
+  deps: StageDeps;
+  workers: Worker[];
+  api: FastifyInstance | null;
+  apiUrl: string | null;
+  scheduler: Scheduler | null;
+  close(): Promise<void>;
+}
+
+/** Assembles the roles one process plays (api, workers of some stages, scheduler) on one Redis. */
+export async function startHub(config: HubConfig, roles: HubRoles, log?: Logger): Promise<Hub> {
+  const logger = log ?? createLogger({ level: config.log.level, secrets: configSecrets(config) });
+  const redis = await openRedis(config);
+  const main = redis.connect();
+  const store = new LedgerStore(main, config.redis.prefix);
+  const queues = new Queues(redis.connect(), store.keys.queuePrefix);
+  const deps: StageDeps = { store, queues, config, log: logger, checklists: DEFAULT_CHECKLISTS, connect: () => redis.connect() };
+
+  const workers: Worker[] = [];
+  const stages = roles.workers === false ? [] : (roles.workers ?? [...STAGES]);
+  for (const s of stages) {
+    const conc = s === 'ingest' ? 6 : config.workers.concurrency;
+    workers.push(startWorker(s, PROCESSORS[s] as Processor<typeof s>, deps, redis.connect(), conc));
+  }
+  let heartbeat: NodeJS.Timeout | null = null;
+  if (workers.length > 0) {
+    const me = `${hostname()}:${process.pid}`;
+    const beat = () => void main.zadd(store.keys.workersAlive, Date.now(), me).catch(() => undefined);
+    beat();
+    heartbeat = setInterval(beat, 5_000);
+    heartbeat.unref();
+    // Work owed from before a crash.
+    await sweepOutboxes(store, queues);
+  }
+
+  let api: FastifyInstance | null = null;
+  let apiUrl: string | null = null;
+  if (roles.api) {
+    api = await buildApi({ config, store, queues, log: logger, checklists: DEFAULT_CHECKLISTS });
+    apiUrl = await api.listen({ host: config.api.host, port: config.api.port });
+  }
+  const scheduler = roles.scheduler ? startScheduler(deps) : null;
+
+  let closing: Promise<void> | null = null;
+  return {
+    config,
+    log: logger,
+    redis,
+    store,
+    queues,
+    deps,
+    workers,
+    api,
+    apiUrl,
+    scheduler,
+    close() {
+      closing ??= (async () => {
+        scheduler?.stop();
+        if (heartbeat) clearInterval(heartbeat);
+        await api?.close();
+        // Workers finish their active jobs (bounded by the caller's shutdown deadline).
+        await Promise.all(workers.map((w) => w.close()));
+        await queues.close();
+        await redis.close();
+      })();
+      return closing;
+    },
+  };
+}

@@ -1,0 +1,478 @@
+import { createHash } from 'node:crypto';
+import type { Redis } from 'ioredis';
+import { NormalizedRecord, recordId } from '../model/record.js';
+import type { SystemId } from '../model/systems.js';
+import { ledgerKeys, type IndexType, type LedgerKeys } from './keys.js';
+import { defineScripts, type LedgerCommands } from './scripts.js';
+
+export type UpsertStatus = 'NEW' | 'UPDATED' | 'STALE' | 'DUP' | 'REARM';
+
+export interface StoredRecord {
+  id: string;
+  record: NormalizedRecord;
+  /** Content hash of the held version. */
+  hash: string;
+  projectKey: string | null;
+  linkedBy: string | null;
+  state: 'pending' | 'linked' | 'unlinked';
+  reason: { reason: string; candidates: string[] } | null;
+  receivedAt: string;
+  /** Hash of the version the current link was computed from. */
+  linkedHash: string | null;
+  provided: Array<{ type: IndexType; value: string; target: string }>;
+  referenced: Array<{ type: IndexType; value: string }>;
+}
+
+export interface QuarantineEntry {
+  system: SystemId;
+  kind: string | null;
+  sourceId: string | null;
+  position: Record<string, unknown>;
+  reason: string;
+  raw: unknown;
+  receivedAt: string;
+}
+
+export interface ChangeEntry {
+  seq: number;
+  projectKey: string;
+  version: number;
+  kind: 'upsert' | 'merged';
+  at: string;
+  events: unknown[];
+}
+
+export const ACCOUNT_FIELDS = ['versions', 'identities', 'linked', 'unlinked', 'quarantined'] as const;
+
+export function contentHash(body: string): string {
+  return createHash('sha256').update(body).digest('hex').slice(0, 24);
+}
+
+/**
+ * The ledger in Redis: records, link indexes, golden projects and the change feed. Every
+ * multi-key invariant is kept by one Lua script (src/ledger/scripts); everything else is
+ * idempotent so that a re-delivered job changes nothing.
+ */
+export class LedgerStore {
+  readonly keys: LedgerKeys;
+  readonly redis: Redis & LedgerCommands;
+
+  constructor(redis: Redis, prefix: string) {
+    this.keys = ledgerKeys(prefix);
+    this.redis = defineScripts(redis);
+  }
+
+  // ---- records -------------------------------------------------------------------------
+
+  async upsertRecords(items: Array<{ record: NormalizedRecord; receivedAt: string }>): Promise<UpsertStatus[]> {
+    const k = this.keys;
+    const p = this.redis.pipeline() as unknown as LedgerCommands & { exec(): Promise<[Error | null, unknown][]> };
+    for (const { record, receivedAt } of items) {
+      const id = recordId(record);
+      const body = JSON.stringify(record);
+      p.upsertRecord(
+        k.record(id),
+        k.recordSeen(id),
+        k.accounting,
+        k.needLink,
+        id,
+        record.system,
+        record.order,
+        contentHash(body),
+        body,
+        receivedAt,
+      );
+    }
+    const res = await p.exec();
+    return res.map(([err, v]) => {
+      if (err) throw err;
+      return v as UpsertStatus;
+    });
+  }
+
+  async loadRecords(ids: string[]): Promise<Map<string, StoredRecord>> {
+    const p = this.redis.pipeline();
+    for (const id of ids) p.hmget(this.keys.record(id), 'body', 'h', 'proj', 'by', 'st', 'why', 'at', 'lh', 'pv', 'rf');
+    const res = (await p.exec()) ?? [];
+    const out = new Map<string, StoredRecord>();
+    ids.forEach((id, i) => {
+      const [err, v] = res[i]!;
+      if (err) throw err;
+      const [body, h, proj, by, st, why, at, lh, pv, rf] = v as (string | null)[];
+      if (!body || !h) return;
+      out.set(id, {
+        id,
+        record: NormalizedRecord.parse(JSON.parse(body)),
+        hash: h,
+        projectKey: proj || null,
+        linkedBy: by || null,
+        state: (st as StoredRecord['state']) ?? 'pending',
+        reason: why ? JSON.parse(why) : null,
+        receivedAt: at ?? '',
+        linkedHash: lh || null,
+        provided: pv ? JSON.parse(pv) : [],
+        referenced: rf ? JSON.parse(rf) : [],
+      });
+    });
+    return out;
+  }
+
+  // ---- quarantine ----------------------------------------------------------------------
+
+  /** Idempotent: the same raw payload from the same system is one entry, however often it arrives. */
+  async quarantine(entries: QuarantineEntry[]): Promise<number> {
+    if (entries.length === 0) return 0;
+    const k = this.keys;
+    const p = this.redis.pipeline();
+    const ids: string[] = [];
+    for (const e of entries) {
+      const id = createHash('sha256')
+        .update(`${e.system}\n${e.kind ?? ''}\n${e.sourceId ?? ''}\n${JSON.stringify(e.raw)}`)
+        .digest('hex')
+        .slice(0, 24);
+      ids.push(id);
+      p.hsetnx(k.quarantineItems, id, JSON.stringify({ id, ...e }));
+    }
+    const res = (await p.exec()) ?? [];
+    const p2 = this.redis.pipeline();
+    let added = 0;
+    res.forEach(([err, v], i) => {
+      if (err) throw err;
+      if (v === 1) {
+        const e = entries[i]!;
+        p2.zadd(k.quarantineIndex(), 0, ids[i]!);
+        p2.zadd(k.quarantineIndex(e.system), 0, ids[i]!);
+        p2.hincrby(k.accounting, `${e.system}:quarantined`, 1);
+        added++;
+      }
+    });
+    if (added) await p2.exec();
+    return added;
+  }
+
+  // ---- link indexes --------------------------------------------------------------------
+
+  /** Subscribe before reading: a provider writes its index entry before it reads the subscribers. */
+  async subscribe(id: string, refs: Array<{ type: IndexType; value: string }>, title: boolean): Promise<void> {
+    const p = this.redis.pipeline();
+    for (const r of refs) p.sadd(this.keys.refs(r.type, r.value), id);
+    if (title) p.sadd(this.keys.titleRefs, id);
+    await p.exec();
+  }
+
+  async unsubscribe(id: string, refs: Array<{ type: IndexType; value: string }>, title: boolean): Promise<void> {
+    if (refs.length === 0 && !title) return;
+    const p = this.redis.pipeline();
+    for (const r of refs) p.srem(this.keys.refs(r.type, r.value), id);
+    if (!title) p.srem(this.keys.titleRefs, id);
+    await p.exec();
+  }
+
+  /** `type:value` → distinct targets, sorted. */
+  async lookup(refs: Array<{ type: IndexType; value: string }>): Promise<Map<string, string[]>> {
+    const out = new Map<string, string[]>();
+    if (refs.length === 0) return out;
+    const p = this.redis.pipeline();
+    for (const r of refs) p.hvals(this.keys.index(r.type, r.value));
+    const res = (await p.exec()) ?? [];
+    refs.forEach((r, i) => {
+      const [err, v] = res[i]!;
+      if (err) throw err;
+      out.set(`${r.type}:${r.value}`, [...new Set(v as string[])].sort());
+    });
+    return out;
+  }
+
+  /**
+   * Publishes a record's provided keys (removing ones it no longer provides) and returns the
+   * keys whose distinct targets changed: their subscribers must be re-linked.
+   */
+  async provide(
+    id: string,
+    before: Array<{ type: IndexType; value: string; target: string }>,
+    after: Array<{ type: IndexType; value: string; target: string }>,
+  ): Promise<Array<{ type: IndexType; value: string }>> {
+    const key = (x: { type: string; value: string }) => `${x.type}:${x.value}`;
+    const afterMap = new Map(after.map((a) => [key(a), a]));
+    const touched = new Map<string, { type: IndexType; value: string }>();
+    for (const b of before) if (afterMap.get(key(b))?.target !== b.target) touched.set(key(b), b);
+    for (const a of after) if (!before.some((b) => key(b) === key(a) && b.target === a.target)) touched.set(key(a), a);
+    if (touched.size === 0) return [];
+    const list = [...touched.values()];
+    const prev = await this.lookup(list);
+    const p = this.redis.pipeline();
+    for (const t of list) {
+      const a = afterMap.get(key(t));
+      if (a) p.hset(this.keys.index(t.type, t.value), id, a.target);
+      else p.hdel(this.keys.index(t.type, t.value), id);
+    }
+    await p.exec();
+    const next = await this.lookup(list);
+    return list.filter((t) => JSON.stringify(prev.get(key(t))) !== JSON.stringify(next.get(key(t))));
+  }
+
+  async subscribers(keys: Array<{ type: IndexType; value: string }>): Promise<string[]> {
+    if (keys.length === 0) return [];
+    const p = this.redis.pipeline();
+    for (const t of keys) p.smembers(this.keys.refs(t.type, t.value));
+    const res = (await p.exec()) ?? [];
+    return [...new Set(res.flatMap(([, v]) => v as string[]))];
+  }
+
+  /** Project names for rule 5, maintained from library entries. Returns whether the map changed. */
+  async setName(entryId: string, name: string | null, previous: string | null, projectKey: string | null): Promise<boolean> {
+    const k = this.keys.names;
+    const target = name && projectKey ? projectKey : null;
+    const cur = name ? await this.redis.hget(k, name) : null;
+    const curMap: Record<string, string> = cur ? JSON.parse(cur) : {};
+    let changed = false;
+    if (previous && previous !== name) {
+      const prevRaw = await this.redis.hget(k, previous);
+      if (prevRaw) {
+        const m: Record<string, string> = JSON.parse(prevRaw);
+        delete m[entryId];
+        if (Object.keys(m).length) await this.redis.hset(k, previous, JSON.stringify(m));
+        else await this.redis.hdel(k, previous);
+        changed = true;
+      }
+    }
+    if (name) {
+      if (target && curMap[entryId] !== target) {
+        curMap[entryId] = target;
+        await this.redis.hset(k, name, JSON.stringify(curMap));
+        changed = true;
+      }
+    }
+    if (changed) await this.redis.set(this.keys.titlesStale, '1');
+    return changed;
+  }
+
+  /** name → distinct project keys. */
+  async names(): Promise<Map<string, string[]>> {
+    const all = await this.redis.hgetall(this.keys.names);
+    const out = new Map<string, string[]>();
+    for (const [name, raw] of Object.entries(all)) {
+      out.set(name, [...new Set(Object.values(JSON.parse(raw) as Record<string, string>))].sort());
+    }
+    return out;
+  }
+
+  async manualLinks(ids: string[]): Promise<Map<string, string>> {
+    const out = new Map<string, string>();
+    if (ids.length === 0) return out;
+    const vals = await this.redis.hmget(this.keys.manualLinks, ...ids);
+    ids.forEach((id, i) => {
+      const v = vals[i];
+      if (v) out.set(id, v);
+    });
+    return out;
+  }
+
+  async setManualLink(id: string, projectKey: string): Promise<void> {
+    await this.redis.hset(this.keys.manualLinks, id, projectKey);
+    await this.redis.sadd(this.keys.needLink, id);
+  }
+
+  async commitLink(a: {
+    stored: StoredRecord;
+    projectKey: string | null;
+    linkedBy: string;
+    reason: { reason: string; candidates: string[] } | null;
+    provided: Array<{ type: IndexType; value: string; target: string }>;
+    referenced: Array<{ type: IndexType; value: string }>;
+  }): Promise<'STALE' | 'MOVED' | 'TOUCHED' | 'SAME'> {
+    const k = this.keys;
+    const s = a.stored;
+    const dummy = `${k.prefix}:dummy`;
+    const oldp = s.projectKey ?? '';
+    const newp = a.projectKey ?? '';
+    return (await this.redis.commitLink(
+      k.record(s.id),
+      k.accounting,
+      k.needLink,
+      k.needMerge,
+      oldp ? k.projectMembers(oldp) : dummy,
+      newp ? k.projectMembers(newp) : dummy,
+      oldp ? k.project(oldp) : dummy,
+      newp ? k.project(newp) : dummy,
+      k.unlinkedIndex(),
+      k.unlinkedIndex(s.record.system),
+      s.id,
+      s.record.system,
+      s.hash,
+      oldp,
+      newp,
+      a.linkedBy,
+      a.reason ? JSON.stringify(a.reason) : '',
+      Date.parse(s.receivedAt) || 0,
+      JSON.stringify(a.provided),
+      JSON.stringify(a.referenced),
+    )) as 'STALE' | 'MOVED' | 'TOUCHED' | 'SAME';
+  }
+
+  // ---- projects ------------------------------------------------------------------------
+
+  async projectState(key: string): Promise<{ mrev: string; members: string[] }> {
+    const [mrev, members] = await Promise.all([
+      this.redis.hget(this.keys.project(key), 'mrev'),
+      this.redis.smembers(this.keys.projectMembers(key)),
+    ]);
+    return { mrev: mrev ?? '0', members };
+  }
+
+  async commitProject(key: string, mrev: string, doc: unknown, hash: string, now: string, entry: unknown, empty: boolean) {
+    const k = this.keys;
+    return Number(
+      await this.redis.commitProject(
+        k.project(key),
+        k.projectHistory(key),
+        k.needMerge,
+        k.needPublish,
+        k.projects,
+        key,
+        mrev,
+        JSON.stringify(doc),
+        hash,
+        now,
+        JSON.stringify(entry),
+        empty ? '1' : '0',
+      ),
+    );
+  }
+
+  async getProjectRaw(key: string): Promise<{ doc: string; version: number; updatedAt: string; published: number; pubsum: string | null } | null> {
+    const [doc, version, updatedAt, published, pubsum] = await this.redis.hmget(
+      this.keys.project(key),
+      'doc',
+      'version',
+      'updatedAt',
+      'published',
+      'pubsum',
+    );
+    if (!doc) return null;
+    return { doc, version: Number(version), updatedAt: updatedAt ?? '', published: Number(published ?? 0), pubsum: pubsum ?? null };
+  }
+
+  async appendChange(key: string, version: number, kind: 'upsert' | 'merged', at: string, events: unknown[], summary: unknown) {
+    const k = this.keys;
+    return Number(
+      await this.redis.appendChange(
+        k.changes,
+        k.changesSeq,
+        k.changesIndex,
+        k.project(key),
+        k.needPublish,
+        key,
+        version,
+        kind,
+        at,
+        JSON.stringify(events),
+        JSON.stringify(summary),
+      ),
+    );
+  }
+
+  async changes(after: number, limit: number): Promise<{ changes: ChangeEntry[]; nextSeq: number }> {
+    const res = (await this.redis.xrange(this.keys.changes, `(${after}-1`, '+', 'COUNT', limit)) as Array<[string, string[]]>;
+    const changes = res.map(([id, fields]) => {
+      const f: Record<string, string> = {};
+      for (let i = 0; i < fields.length; i += 2) f[fields[i]!] = fields[i + 1]!;
+      return {
+        seq: Number(id.split('-')[0]),
+        projectKey: f['k']!,
+        version: Number(f['v']),
+        kind: f['kind'] as 'upsert' | 'merged',
+        at: f['at']!,
+        events: JSON.parse(f['ev'] ?? '[]'),
+      };
+    });
+    return { changes, nextSeq: changes.length ? changes[changes.length - 1]!.seq : after };
+  }
+
+  async history(key: string): Promise<Array<{ version: number; at: string; entry: unknown; doc: unknown }>> {
+    const items = await this.redis.lrange(this.keys.projectHistory(key), 0, -1);
+    return items.map((s) => {
+      const h = JSON.parse(s) as { version: number; at: string; entry: string; doc: string };
+      return { version: h.version, at: h.at, entry: JSON.parse(h.entry), doc: JSON.parse(h.doc) };
+    });
+  }
+
+  async listProjectKeys(after: string | null, limit: number): Promise<string[]> {
+    return this.redis.zrangebylex(this.keys.projects, after ? `(${after}` : '-', '+', 'LIMIT', 0, limit);
+  }
+
+  async countProjects(): Promise<number> {
+    return this.redis.zcard(this.keys.projects);
+  }
+
+  async resolveAlias(key: string): Promise<string | null> {
+    return this.redis.hget(this.keys.aliases, key);
+  }
+
+  async setAlias(alias: string, survivor: string | null): Promise<void> {
+    if (survivor && survivor !== alias) await this.redis.hset(this.keys.aliases, alias, survivor);
+    else await this.redis.hdel(this.keys.aliases, alias);
+  }
+
+  // ---- accounting, lists ---------------------------------------------------------------
+
+  async accounting(): Promise<Record<string, { received: number; linked: number; unlinked: number; quarantined: number; superseded: number; pending: number }>> {
+    const raw = await this.redis.hgetall(this.keys.accounting);
+    const per: Record<string, Record<string, number>> = {};
+    for (const [f, v] of Object.entries(raw)) {
+      const [sys, field] = f.split(':') as [string, string];
+      (per[sys] ??= {})[field] = Number(v);
+    }
+    const out: Record<string, { received: number; linked: number; unlinked: number; quarantined: number; superseded: number; pending: number }> = {};
+    for (const [sys, c] of Object.entries(per)) {
+      const versions = c['versions'] ?? 0;
+      const identities = c['identities'] ?? 0;
+      const linked = c['linked'] ?? 0;
+      const unlinked = c['unlinked'] ?? 0;
+      const quarantined = c['quarantined'] ?? 0;
+      out[sys] = {
+        received: versions + quarantined,
+        linked,
+        unlinked,
+        quarantined,
+        superseded: versions - identities,
+        pending: identities - linked - unlinked,
+      };
+    }
+    return out;
+  }
+
+  async outboxSizes(): Promise<{ link: number; merge: number; publish: number }> {
+    const [l, m, p] = await Promise.all([
+      this.redis.scard(this.keys.needLink),
+      this.redis.scard(this.keys.needMerge),
+      this.redis.scard(this.keys.needPublish),
+    ]);
+    return { link: l, merge: m, publish: p };
+  }
+
+  /** Pages a lexicographic index (members ordered by id); the cursor is the last member. */
+  async listIndex(index: string, cursor: string | null, limit: number): Promise<{ ids: string[]; nextCursor: string | null; total: number }> {
+    const [ids, total] = await Promise.all([
+      this.redis.zrangebylex(index, cursor ? `(${cursor}` : '-', '+', 'LIMIT', 0, limit),
+      this.redis.zcard(index),
+    ]);
+    return { ids, nextCursor: ids.length === limit ? ids[ids.length - 1]! : null, total };
+  }
+
+  async quarantineItems(ids: string[]): Promise<unknown[]> {
+    if (ids.length === 0) return [];
+    const vals = await this.redis.hmget(this.keys.quarantineItems, ...ids);
+    return vals.filter((v): v is string => !!v).map((v) => JSON.parse(v));
+  }
+
+  // ---- connector state -----------------------------------------------------------------
+
+  async connectorState(system: string): Promise<Record<string, string>> {
+    return this.redis.hgetall(this.keys.connector(system));
+  }
+
+  async saveConnector(system: string, fields: Record<string, string | number>): Promise<void> {
+    await this.redis.hset(this.keys.connector(system), fields);
+  }
+}

@@ -1,0 +1,41 @@
+import { z } from 'zod';
+import { SystemId } from './model/systems.js';
+
+/** Queue names and job payload schemas, declared once. */
+export const STAGES = ['ingest', 'normalize', 'link', 'merge', 'publish'] as const;
+export type StageName = (typeof STAGES)[number];
+
+export const IngestJob = z.object({
+  system: SystemId,
+  full: z.boolean().default(false),
+  runId: z.string(),
+  trigger: z.enum(['schedule', 'cli', 'api', 'demo']).default('cli'),
+});
+export type IngestJob = z.infer<typeof IngestJob>;
+
+export const NormalizeJob = z.object({
+  system: SystemId,
+  stream: z.string(),
+  position: z.record(z.string(), z.union([z.string(), z.number(), z.null()])),
+  raws: z.array(z.unknown()),
+  runId: z.string().nullable(),
+  receivedAt: z.string(),
+});
+export type NormalizeJob = z.infer<typeof NormalizeJob>;
+
+export const LinkJob = z.object({ ids: z.array(z.string()).min(1) });
+export type LinkJob = z.infer<typeof LinkJob>;
+
+export const MergeJob = z.object({ keys: z.array(z.string()).min(1) });
+export type MergeJob = z.infer<typeof MergeJob>;
+
+export const PublishJob = z.object({ keys: z.array(z.string()).min(1) });
+export type PublishJob = z.infer<typeof PublishJob>;
+
+export const JOB_SCHEMAS = {
+  ingest: IngestJob,
+  normalize: NormalizeJob,
+  link: LinkJob,
+  merge: MergeJob,
+  publish: PublishJob,
+} as const;

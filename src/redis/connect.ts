@@ -1,0 +1,70 @@
+import { Redis, type RedisOptions } from 'ioredis';
+import { HubErrors } from '../errors.js';
+import type { HubConfig } from '../config/schema.js';
+import { startEmbeddedRedis, type EmbeddedRedis } from './embedded.js';
+import { join } from 'node:path';
+
+/** Policies under which Redis never drops keys on its own. */
+const SAFE_POLICIES = new Set(['noeviction']);
+
+export interface RedisHandle {
+  url: string;
+  embedded: EmbeddedRedis | null;
+  /** A new connection (BullMQ workers need their own blocking connections). */
+  connect(extra?: RedisOptions): Redis;
+  close(): Promise<void>;
+}
+
+/** Uses `redis.url` (REDIS_URL) or starts the embedded server; refuses evicting servers. */
+export async function openRedis(cfg: HubConfig): Promise<RedisHandle> {
+  let embedded: EmbeddedRedis | null = null;
+  let url = cfg.redis.url;
+  if (!url) {
+    embedded = await startEmbeddedRedis({ dataDir: join(cfg.data.dir, 'redis'), appendfsync: cfg.redis.appendfsync });
+    url = embedded.url;
+  }
+  const probe = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 1, retryStrategy: () => null });
+  probe.on('error', () => undefined);
+  try {
+    await probe.connect();
+    const policy = await maxmemoryPolicy(probe);
+    if (policy !== null && !SAFE_POLICIES.has(policy)) throw HubErrors.REDIS_UNSAFE(redactUrl(url), policy);
+  } catch (e) {
+    probe.disconnect();
+    await embedded?.stop();
+    if (e instanceof Error && 'code' in e && String((e as { code: unknown }).code).startsWith('HUB_')) throw e;
+    throw HubErrors.REDIS_UNAVAILABLE(redactUrl(url) + ': ' + (e as Error).message);
+  }
+  probe.disconnect();
+  const conns = new Set<Redis>();
+  const finalUrl = url;
+  return {
+    url: finalUrl,
+    embedded,
+    connect(extra) {
+      const r = new Redis(finalUrl, { maxRetriesPerRequest: null, enableAutoPipelining: true, ...extra });
+      conns.add(r);
+      r.once('end', () => conns.delete(r));
+      return r;
+    },
+    async close() {
+      await Promise.all([...conns].map((c) => c.quit().catch(() => c.disconnect())));
+      await embedded?.stop();
+    },
+  };
+}
+
+async function maxmemoryPolicy(r: Redis): Promise<string | null> {
+  try {
+    const res = (await r.config('GET', 'maxmemory-policy')) as string[];
+    return res[1] ?? null;
+  } catch {
+    // Managed services may forbid CONFIG; fall back to INFO.
+    const info = await r.info('memory');
+    return /maxmemory_policy:(\S+)/.exec(info)?.[1] ?? null;
+  }
+}
+
+export function redactUrl(url: string): string {
+  return url.replace(/\/\/([^:@/]*):([^@]+)@/, '//$1:***@');
+}
