@@ -31,7 +31,7 @@ const DECIMAL = /^([+-])?(\d{1,3}(?:,\d{3})+|\d+)(?:\.(\d+))?$/;
  * Accepts "1234.5", "1,234.50", "+3", "-0" (→ 0); rejects empty text, exponents ("1e3"),
  * more decimals than the unit can hold exactly ("0.0000001万元"), and anything else.
  *
- * @example toFen('25256.219', '万元') // 2525621900
+ * @example toFen('25256.219', '万元') // 25256219000
  * @example toFen('0.000001', '万元')  // 1
  */
 export function toFen(input: string | number, unit: MoneyUnit): number {

@@ -1,0 +1,33 @@
+import { randomBytes } from 'node:crypto';
+import { inject } from 'vitest';
+import { pino } from 'pino';
+import { sha256Hex } from '../../src/api/auth.js';
+import { parseConfig } from '../../src/config/load.js';
+import { startHub, type Hub, type HubRoles } from '../../src/hub.js';
+
+/** A hub on the test run's Redis with a unique key prefix, and an admin + a read-only key. */
+export async function testHub(
+  connectors: Record<string, unknown>,
+  roles: HubRoles = { api: true, workers: ['normalize', 'link', 'merge', 'publish'] },
+  extra: Record<string, unknown> = {},
+): Promise<Hub & { adminKey: string; readKey: string }> {
+  const adminKey = `k_${randomBytes(12).toString('hex')}`;
+  const readKey = `k_${randomBytes(12).toString('hex')}`;
+  const cfg = parseConfig(
+    {
+      redis: { url: inject('redisUrl'), prefix: `t${randomBytes(5).toString('hex')}` },
+      api: {
+        port: 0,
+        keys: [
+          { name: 'admin', sha256: sha256Hex(adminKey), scopes: ['admin'] },
+          { name: 'reader', sha256: sha256Hex(readKey), scopes: ['ledger:read'] },
+        ],
+      },
+      connectors,
+      ...extra,
+    },
+    { ...process.env, REDIS_URL: inject('redisUrl') },
+  );
+  const hub = await startHub(cfg, roles, pino({ level: 'silent' }));
+  return Object.assign(hub, { adminKey, readKey });
+}
