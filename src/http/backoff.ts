@@ -6,7 +6,12 @@ export interface BackoffPolicy {
   maxMs: number;
 }
 
-export function backoffDelay(attempt: number, policy: BackoffPolicy, retryAfterSec?: number, rand = Math.random) {
+export function backoffDelay(
+  attempt: number,
+  policy: BackoffPolicy,
+  retryAfterSec?: number,
+  rand = Math.random,
+) {
   if (retryAfterSec !== undefined && Number.isFinite(retryAfterSec) && retryAfterSec >= 0) {
     return Math.min(retryAfterSec * 1000, policy.maxMs * 4);
   }
