@@ -32,18 +32,29 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
   app.setErrorHandler((err, req, reply) => {
     let e: HubError;
     if (err instanceof HubError) e = err;
-    else if (err instanceof ZodError) e = HubErrors.API_BAD_REQUEST(err.issues.map((i) => `${i.path.join('.') || 'request'}: ${i.message}`).join('; '));
+    else if (err instanceof ZodError)
+      e = HubErrors.API_BAD_REQUEST(
+        err.issues.map((i) => `${i.path.join('.') || 'request'}: ${i.message}`).join('; '),
+      );
     else if ((err as { statusCode?: number }).statusCode && (err as { statusCode: number }).statusCode < 500)
       e = HubErrors.API_BAD_REQUEST((err as Error).message);
     else {
       req.log.error({ err: (err as Error).message, url: req.url }, 'request failed');
       e = HubErrors.INTERNAL();
     }
-    if (e.status === 429 && e.retryAfterSec !== undefined) void reply.header('retry-after', String(e.retryAfterSec));
+    if (e.status === 429 && e.retryAfterSec !== undefined)
+      void reply.header('retry-after', String(e.retryAfterSec));
     void reply.status(e.status).send({ error: { code: e.code, message: e.message } });
   });
   app.setNotFoundHandler((req, reply) => {
-    void reply.status(404).send({ error: { code: HubErrors.API_NOT_FOUND.spec.code, message: `${req.method} ${req.url.split('?')[0]} not found` } });
+    void reply
+      .status(404)
+      .send({
+        error: {
+          code: HubErrors.API_NOT_FOUND.spec.code,
+          message: `${req.method} ${req.url.split('?')[0]} not found`,
+        },
+      });
   });
   registerHealthRoutes(app, deps);
   registerLedgerRoutes(app, deps);

@@ -16,7 +16,10 @@ export function sha256Hex(s: string): string {
  * Keys are stored as SHA-256 hashes; the presented key is hashed and compared with every
  * configured hash in constant time (no early exit, so timing says nothing about which matched).
  */
-export function authenticate(keys: HubConfig['api']['keys'], header: string | undefined): ApiPrincipal | null {
+export function authenticate(
+  keys: HubConfig['api']['keys'],
+  header: string | undefined,
+): ApiPrincipal | null {
   const m = /^Bearer\s+(\S+)$/i.exec(header ?? '');
   if (!m) return null;
   const presented = Buffer.from(sha256Hex(m[1]!), 'hex');

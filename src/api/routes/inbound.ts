@@ -14,44 +14,57 @@ export function registerInboundRoutes(app: FastifyInstance, deps: ApiDeps): void
   const maxBody = cfg?.push?.maxBodyBytes ?? 1024 * 1024;
   app.register(async (scope) => {
     scope.removeAllContentTypeParsers();
-    scope.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: maxBody }, (_req, body, done) => done(null, body));
-    scope.post('/api/v1/inbound/smartcity', { config: { scope: 'signature' }, bodyLimit: maxBody }, async (req, reply) => {
-      if (!cfg || !cfg.enabled || cfg.push?.enabled === false) throw HubErrors.API_NOT_FOUND('push endpoint');
-      const raw = req.body as Buffer;
-      const ts = req.headers['x-sc-timestamp'];
-      const sig = req.headers['x-sc-signature'];
-      const v = verifyPush({
-        timestampHeader: Array.isArray(ts) ? ts.join(',') : ts,
-        signatureHeader: Array.isArray(sig) ? sig.join(',') : sig,
-        rawBody: raw,
-        secret: cfg.auth.pushSecret,
-        nowMs: Date.now(),
-        windowSec: cfg.push?.windowSec ?? 300,
-      } as Parameters<typeof verifyPush>[0]);
-      if (!v.ok) throw HubErrors[v.code]();
-      const key = replayKey(String(ts), String(sig));
-      const fresh = await deps.store.redis.set(deps.store.keys.pushReplay(key), '1', 'EX', replayTtlSec(cfg.push?.windowSec ?? 300), 'NX');
-      if (!fresh) throw HubErrors.PUSH_REPLAY();
-      const parsed = parsePushBody(raw, maxBody);
-      if (!parsed.ok) {
-        await deps.store.redis.del(deps.store.keys.pushReplay(key));
-        throw HubErrors.API_BAD_REQUEST(parsed.reason);
-      }
-      try {
-        await deps.queues.add('normalize', {
-          system: 'smartcity',
-          stream: 'events',
-          position: { push: String(req.headers['x-sc-batch-id'] ?? parsed.body.batchId) },
-          raws: parsed.body.events,
-          runId: null,
-          receivedAt: new Date().toISOString(),
-        });
-      } catch (e) {
-        // Not enqueued: let the platform retry this exact delivery.
-        await deps.store.redis.del(deps.store.keys.pushReplay(key));
-        throw e;
-      }
-      return reply.status(202).send({ accepted: parsed.body.events.length });
-    });
+    scope.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: maxBody }, (_req, body, done) =>
+      done(null, body),
+    );
+    scope.post(
+      '/api/v1/inbound/smartcity',
+      { config: { scope: 'signature' }, bodyLimit: maxBody },
+      async (req, reply) => {
+        if (!cfg || !cfg.enabled || cfg.push?.enabled === false)
+          throw HubErrors.API_NOT_FOUND('push endpoint');
+        const raw = req.body as Buffer;
+        const ts = req.headers['x-sc-timestamp'];
+        const sig = req.headers['x-sc-signature'];
+        const v = verifyPush({
+          timestampHeader: Array.isArray(ts) ? ts.join(',') : ts,
+          signatureHeader: Array.isArray(sig) ? sig.join(',') : sig,
+          rawBody: raw,
+          secret: cfg.auth.pushSecret,
+          nowMs: Date.now(),
+          windowSec: cfg.push?.windowSec ?? 300,
+        } as Parameters<typeof verifyPush>[0]);
+        if (!v.ok) throw HubErrors[v.code]();
+        const key = replayKey(String(ts), String(sig));
+        const fresh = await deps.store.redis.set(
+          deps.store.keys.pushReplay(key),
+          '1',
+          'EX',
+          replayTtlSec(cfg.push?.windowSec ?? 300),
+          'NX',
+        );
+        if (!fresh) throw HubErrors.PUSH_REPLAY();
+        const parsed = parsePushBody(raw, maxBody);
+        if (!parsed.ok) {
+          await deps.store.redis.del(deps.store.keys.pushReplay(key));
+          throw HubErrors.API_BAD_REQUEST(parsed.reason);
+        }
+        try {
+          await deps.queues.add('normalize', {
+            system: 'smartcity',
+            stream: 'events',
+            position: { push: String(req.headers['x-sc-batch-id'] ?? parsed.body.batchId) },
+            raws: parsed.body.events,
+            runId: null,
+            receivedAt: new Date().toISOString(),
+          });
+        } catch (e) {
+          // Not enqueued: let the platform retry this exact delivery.
+          await deps.store.redis.del(deps.store.keys.pushReplay(key));
+          throw e;
+        }
+        return reply.status(202).send({ accepted: parsed.body.events.length });
+      },
+    );
   });
 }

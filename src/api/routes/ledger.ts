@@ -36,8 +36,17 @@ const UnlinkedQuery = z.object({
   cursor: z.string().optional(),
   limit: Limit(500, 50),
 });
-const QuarantineQuery = z.object({ system: SystemId.optional(), cursor: z.string().optional(), limit: Limit(500, 50) });
-const LinkBody = z.object({ system: SystemId, kind: RecordKind, sourceId: z.string().min(1), projectKey: z.string().min(1) });
+const QuarantineQuery = z.object({
+  system: SystemId.optional(),
+  cursor: z.string().optional(),
+  limit: Limit(500, 50),
+});
+const LinkBody = z.object({
+  system: SystemId,
+  kind: RecordKind,
+  sourceId: z.string().min(1),
+  projectKey: z.string().min(1),
+});
 
 const today = () => beijingDateOf(Date.now());
 
@@ -58,17 +67,13 @@ export function registerLedgerRoutes(app: FastifyInstance, deps: ApiDeps): void 
     const needle = q.q ? normalizeText(q.q) : null;
     const items = [];
     let cursor = q.cursor ?? null;
-    let nextCursor: string | null = null;
     // Scan in key order until the page is full; the cursor is the last key looked at, so pages
     // stay stable while projects are being written.
-    for (let rounds = 0; rounds < 200 && items.length < q.limit; rounds++) {
+    for (let exhausted = false; !exhausted && items.length < q.limit; ) {
       const keys = await store.listProjectKeys(cursor, 500);
-      if (keys.length === 0) {
-        nextCursor = null;
-        break;
-      }
+      exhausted = keys.length < 500;
       const raws = await Promise.all(keys.map((k) => store.getProjectRaw(k)));
-      for (let i = 0; i < keys.length; i++) {
+      for (let i = 0; i < keys.length && items.length < q.limit; i++) {
         cursor = keys[i]!;
         const raw = raws[i];
         if (!raw) continue;
@@ -92,18 +97,9 @@ export function registerLedgerRoutes(app: FastifyInstance, deps: ApiDeps): void 
           money: doc.money,
           updatedAt: raw.updatedAt,
         });
-        if (items.length === q.limit) {
-          nextCursor = cursor;
-          break;
-        }
       }
-      if (keys.length < 500 && items.length < q.limit) {
-        nextCursor = null;
-        break;
-      }
-      nextCursor = cursor;
     }
-    return { items, nextCursor: items.length === q.limit ? nextCursor : null };
+    return { items, nextCursor: items.length === q.limit ? cursor : null };
   });
 
   app.get('/api/v1/projects/:key', read, async (req) => {
@@ -121,14 +117,21 @@ export function registerLedgerRoutes(app: FastifyInstance, deps: ApiDeps): void 
       const at = Date.parse(q.knownAt);
       const hist = await store.history(target);
       const known = hist.filter((h) => Date.parse(h.at) <= at).pop();
-      if (!known || (known.doc as StoredDoc).redirectTo) throw HubErrors.API_NOT_FOUND(`project ${key} at ${q.knownAt}`);
-      return { ...present(known.doc as StoredDoc, known.version, known.at, asOf), ...(redirectedFrom ? { redirectedFrom } : {}) };
+      if (!known || (known.doc as StoredDoc).redirectTo)
+        throw HubErrors.API_NOT_FOUND(`project ${key} at ${q.knownAt}`);
+      return {
+        ...present(known.doc as StoredDoc, known.version, known.at, asOf),
+        ...(redirectedFrom ? { redirectedFrom } : {}),
+      };
     }
     const raw = await store.getProjectRaw(target);
     if (!raw) throw HubErrors.API_NOT_FOUND(`project ${key}`);
     const doc = JSON.parse(raw.doc) as StoredDoc;
     if (doc.redirectTo || doc.orphaned) throw HubErrors.API_NOT_FOUND(`project ${key}`);
-    return { ...present(doc, raw.version, raw.updatedAt, asOf), ...(redirectedFrom ? { redirectedFrom } : {}) };
+    return {
+      ...present(doc, raw.version, raw.updatedAt, asOf),
+      ...(redirectedFrom ? { redirectedFrom } : {}),
+    };
   });
 
   app.get('/api/v1/projects/:key/history', read, async (req) => {
@@ -138,7 +141,11 @@ export function registerLedgerRoutes(app: FastifyInstance, deps: ApiDeps): void 
     if (hist.length === 0) throw HubErrors.API_NOT_FOUND(`project ${key}`);
     return {
       projectKey: target,
-      versions: hist.map((h) => ({ version: h.version, at: h.at, records: (h.entry as { records?: unknown[] }).records ?? [] })),
+      versions: hist.map((h) => ({
+        version: h.version,
+        at: h.at,
+        records: (h.entry as { records?: unknown[] }).records ?? [],
+      })),
     };
   });
 
