@@ -9,7 +9,8 @@ export function substituteEnv(value: unknown, env: NodeJS.ProcessEnv, path = '')
   if (typeof value === 'string') {
     return value.replace(/\$\{([A-Za-z_][A-Za-z0-9_]*)\}/g, (_, name: string) => {
       const v = env[name];
-      if (v === undefined) throw HubErrors.CONFIG_INVALID(`${path || '(root)'}: environment variable ${name} is not set`);
+      if (v === undefined)
+        throw HubErrors.CONFIG_INVALID(`${path || '(root)'}: environment variable ${name} is not set`);
       return v;
     });
   }

@@ -12,7 +12,10 @@ export const ApiKeySpec = z.object({
     .string()
     .regex(/^[0-9a-f]{64}$/, { error: 'expected the hex SHA-256 of the key (64 lower-case hex characters)' })
     .describe('Hex SHA-256 of the key; the key itself is never stored. `hub keys hash <key>` prints it.'),
-  scopes: z.array(Scope).min(1).describe('ledger:read (projects, changes, stats, export, unlinked) and/or admin (everything).'),
+  scopes: z
+    .array(Scope)
+    .min(1)
+    .describe('ledger:read (projects, changes, stats, export, unlinked) and/or admin (everything).'),
 });
 
 const connectorsShape = Object.fromEntries(
@@ -25,7 +28,9 @@ export const HubConfigSchema = z.object({
       url: z
         .string()
         .optional()
-        .describe('redis:// URL of an external Redis (REDIS_URL overrides it). Absent: the hub starts an embedded redis-server.'),
+        .describe(
+          'redis:// URL of an external Redis (REDIS_URL overrides it). Absent: the hub starts an embedded redis-server.',
+        ),
       prefix: z
         .string()
         .regex(/^[a-z0-9_-]+$/i)
@@ -34,17 +39,30 @@ export const HubConfigSchema = z.object({
       appendfsync: z
         .enum(['always', 'everysec'])
         .default('everysec')
-        .describe('Embedded Redis only: AOF fsync policy (always = no acknowledged write is ever lost, slower).'),
+        .describe(
+          'Embedded Redis only: AOF fsync policy (always = no acknowledged write is ever lost, slower).',
+        ),
     })
     .default({ prefix: 'hub', appendfsync: 'everysec' })
     .describe('Where the queues and the ledger live.'),
   data: z
-    .object({ dir: z.string().default('./data').describe('Data directory; the embedded Redis keeps its files in <dir>/redis.') })
+    .object({
+      dir: z
+        .string()
+        .default('./data')
+        .describe('Data directory; the embedded Redis keeps its files in <dir>/redis.'),
+    })
     .default({ dir: './data' }),
   api: z
     .object({
       host: z.string().default('127.0.0.1').describe('Interface the API listens on.'),
-      port: z.number().int().min(0).max(65535).default(8080).describe('TCP port of the API (0 = any free port).'),
+      port: z
+        .number()
+        .int()
+        .min(0)
+        .max(65535)
+        .default(8080)
+        .describe('TCP port of the API (0 = any free port).'),
       keys: z.array(ApiKeySpec).default([]).describe('API keys, stored as hashes.'),
       rateLimit: z
         .object({
@@ -57,7 +75,13 @@ export const HubConfigSchema = z.object({
     .describe('The downstream REST API.'),
   workers: z
     .object({
-      concurrency: z.number().int().min(1).max(256).default(4).describe('Jobs processed at once per stage per process.'),
+      concurrency: z
+        .number()
+        .int()
+        .min(1)
+        .max(256)
+        .default(4)
+        .describe('Jobs processed at once per stage per process.'),
       stages: z
         .array(z.enum(['ingest', 'normalize', 'link', 'merge', 'publish']))
         .default(['ingest', 'normalize', 'link', 'merge', 'publish'])
@@ -66,7 +90,12 @@ export const HubConfigSchema = z.object({
     .default({ concurrency: 4, stages: ['ingest', 'normalize', 'link', 'merge', 'publish'] })
     .describe('Pipeline workers.'),
   log: z
-    .object({ level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace']).default('info').describe('pino log level.') })
+    .object({
+      level: z
+        .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace'])
+        .default('info')
+        .describe('pino log level.'),
+    })
     .default({ level: 'info' }),
   connectors: z.object(connectorsShape).default({}).describe('Source systems, by id.'),
 });

@@ -20,7 +20,10 @@ export async function openRedis(cfg: HubConfig): Promise<RedisHandle> {
   let embedded: EmbeddedRedis | null = null;
   let url = cfg.redis.url;
   if (!url) {
-    embedded = await startEmbeddedRedis({ dataDir: join(cfg.data.dir, 'redis'), appendfsync: cfg.redis.appendfsync });
+    embedded = await startEmbeddedRedis({
+      dataDir: join(cfg.data.dir, 'redis'),
+      appendfsync: cfg.redis.appendfsync,
+    });
     url = embedded.url;
   }
   const probe = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 1, retryStrategy: () => null });
@@ -32,7 +35,8 @@ export async function openRedis(cfg: HubConfig): Promise<RedisHandle> {
   } catch (e) {
     probe.disconnect();
     await embedded?.stop();
-    if (e instanceof Error && 'code' in e && String((e as { code: unknown }).code).startsWith('HUB_')) throw e;
+    if (e instanceof Error && 'code' in e && String((e as { code: unknown }).code).startsWith('HUB_'))
+      throw e;
     throw HubErrors.REDIS_UNAVAILABLE(redactUrl(url) + ': ' + (e as Error).message);
   }
   probe.disconnect();

@@ -45,16 +45,26 @@ export async function startEmbeddedRedis(opts: {
   mkdirSync(dir, { recursive: true });
   const port = opts.port ?? (await freePort());
   const args = [
-    '--bind', '127.0.0.1',
-    '--port', String(port),
-    '--dir', dir,
-    '--appendonly', 'yes',
-    '--appendfsync', opts.appendfsync ?? 'everysec',
-    '--maxmemory-policy', 'noeviction',
-    '--save', '',
-    '--protected-mode', 'yes',
-    '--daemonize', 'no',
-    '--loglevel', 'warning',
+    '--bind',
+    '127.0.0.1',
+    '--port',
+    String(port),
+    '--dir',
+    dir,
+    '--appendonly',
+    'yes',
+    '--appendfsync',
+    opts.appendfsync ?? 'everysec',
+    '--maxmemory-policy',
+    'noeviction',
+    '--save',
+    '',
+    '--protected-mode',
+    'yes',
+    '--daemonize',
+    'no',
+    '--loglevel',
+    'warning',
   ];
   const child = spawn('redis-server', args, { stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
@@ -63,7 +73,8 @@ export async function startEmbeddedRedis(opts: {
   const deadline = Date.now() + (opts.timeoutMs ?? 15_000);
   // Poll until it answers PING: redis-server has no readiness signal we can wait on.
   for (;;) {
-    if (child.exitCode !== null) throw HubErrors.REDIS_UNAVAILABLE(`embedded redis-server exited: ${stderr.trim()}`);
+    if (child.exitCode !== null)
+      throw HubErrors.REDIS_UNAVAILABLE(`embedded redis-server exited: ${stderr.trim()}`);
     const probe = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
     probe.on('error', () => undefined);
     try {
@@ -78,7 +89,9 @@ export async function startEmbeddedRedis(opts: {
     }
     if (Date.now() > deadline) {
       child.kill('SIGKILL');
-      throw HubErrors.REDIS_UNAVAILABLE(`embedded redis-server did not answer within the deadline: ${stderr.trim()}`);
+      throw HubErrors.REDIS_UNAVAILABLE(
+        `embedded redis-server did not answer within the deadline: ${stderr.trim()}`,
+      );
     }
     await new Promise((r) => setTimeout(r, 50));
   }
