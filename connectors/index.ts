@@ -8,7 +8,10 @@ import smartcity from './smartcity/index.js';
 import trading from './trading/index.js';
 
 /** The registered connectors, explicitly (no globbing, no import side effects). */
-export const CONNECTORS = { budget, oa, asset, benefit, smartcity, trading } satisfies Record<SystemId, AnyConnector>;
+export const CONNECTORS = { budget, oa, asset, benefit, smartcity, trading } satisfies Record<
+  SystemId,
+  AnyConnector
+>;
 
 export function connectorFor(system: SystemId): AnyConnector {
   return CONNECTORS[system];

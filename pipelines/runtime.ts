@@ -35,11 +35,22 @@ export class Queues {
     readonly prefix: string,
   ) {
     this.q = Object.fromEntries(
-      STAGES.map((s) => [s, new Queue(s, { connection: connection as unknown as ConnectionOptions, prefix, defaultJobOptions: DEFAULT_JOB })]),
+      STAGES.map((s) => [
+        s,
+        new Queue(s, {
+          connection: connection as unknown as ConnectionOptions,
+          prefix,
+          defaultJobOptions: DEFAULT_JOB,
+        }),
+      ]),
     ) as Record<StageName, Queue>;
   }
 
-  async add<S extends StageName>(stage: S, data: z.input<(typeof JOB_SCHEMAS)[S]>, opts?: JobsOptions): Promise<Job> {
+  async add<S extends StageName>(
+    stage: S,
+    data: z.input<(typeof JOB_SCHEMAS)[S]>,
+    opts?: JobsOptions,
+  ): Promise<Job> {
     return this.q[stage].add(stage, data, opts);
   }
 
@@ -58,7 +69,15 @@ export class Queues {
   async counts(): Promise<Record<StageName, Record<string, number>>> {
     const out = {} as Record<StageName, Record<string, number>>;
     for (const s of STAGES) {
-      out[s] = await this.q[s].getJobCounts('waiting', 'active', 'delayed', 'failed', 'prioritized', 'paused', 'completed');
+      out[s] = await this.q[s].getJobCounts(
+        'waiting',
+        'active',
+        'delayed',
+        'failed',
+        'prioritized',
+        'paused',
+        'completed',
+      );
     }
     return out;
   }
@@ -68,7 +87,11 @@ export class Queues {
   }
 }
 
-export type Processor<S extends StageName> = (data: z.infer<(typeof JOB_SCHEMAS)[S]>, deps: StageDeps, job: Job) => Promise<unknown>;
+export type Processor<S extends StageName> = (
+  data: z.infer<(typeof JOB_SCHEMAS)[S]>,
+  deps: StageDeps,
+  job: Job,
+) => Promise<unknown>;
 
 /** Wraps a processor: parse the payload with zod, log failures with the fields operators grep for. */
 export function startWorker<S extends StageName>(
@@ -84,11 +107,23 @@ export function startWorker<S extends StageName>(
       const data = JOB_SCHEMAS[stage].parse(job.data) as z.infer<(typeof JOB_SCHEMAS)[S]>;
       return processor(data, deps, job);
     },
-    { connection: connection as unknown as ConnectionOptions, prefix: deps.queues.prefix, concurrency, maxStalledCount: 5 },
+    {
+      connection: connection as unknown as ConnectionOptions,
+      prefix: deps.queues.prefix,
+      concurrency,
+      maxStalledCount: 5,
+    },
   );
   w.on('failed', (job, err) => {
     deps.log.error(
-      { stage, jobId: job?.id, attempts: job?.attemptsMade, system: (job?.data as { system?: string })?.system, code: (err as { code?: string }).code, err: err.message },
+      {
+        stage,
+        jobId: job?.id,
+        attempts: job?.attemptsMade,
+        system: (job?.data as { system?: string })?.system,
+        code: (err as { code?: string }).code,
+        err: err.message,
+      },
       'job failed',
     );
   });

@@ -68,7 +68,10 @@ export async function runConnector(
         runId: opts.runId,
         receivedAt: new Date().toISOString(),
       });
-      await store.saveConnector(system, { state: JSON.stringify(page.state), lastPageAt: new Date().toISOString() });
+      await store.saveConnector(system, {
+        state: JSON.stringify(page.state),
+        lastPageAt: new Date().toISOString(),
+      });
       pages++;
       fetched += page.records.length;
       await store.redis.hincrby(`${store.keys.prefix}:run:${opts.runId}`, `${system}:pages`, 1);

@@ -37,7 +37,8 @@ export function referencesOf(r: NormalizedRecord): KeyRef[] {
   }
   if (k.budgetCode) refs.push({ type: 'bc', value: k.budgetCode });
   if (k.investmentCode) refs.push({ type: 'inv', value: k.investmentCode });
-  if ((r.kind === 'award' || r.kind === 'contract') && k.sectionCode) refs.push({ type: 'sec', value: k.sectionCode });
+  if ((r.kind === 'award' || r.kind === 'contract') && k.sectionCode)
+    refs.push({ type: 'sec', value: k.sectionCode });
   if (r.kind === 'assetCard' && k.contractNo) refs.push({ type: 'ctr', value: k.contractNo });
   if (r.kind === 'site' && k.permitNo) refs.push({ type: 'permit', value: k.permitNo });
   if ((r.kind === 'progress' || r.kind === 'snapshot' || r.kind === 'dustAlert') && k.siteId)
@@ -52,7 +53,10 @@ export function referencesOf(r: NormalizedRecord): KeyRef[] {
  * publishes its investment code with its own budget code, so that entries sharing a code find
  * each other whatever their order.
  */
-export function providesOf(r: NormalizedRecord, projectKey: string | null): Array<KeyRef & { target: string }> {
+export function providesOf(
+  r: NormalizedRecord,
+  projectKey: string | null,
+): Array<KeyRef & { target: string }> {
   const k = r.keys;
   const out: Array<KeyRef & { target: string }> = [];
   if (r.kind === 'project') {
@@ -64,8 +68,10 @@ export function providesOf(r: NormalizedRecord, projectKey: string | null): Arra
     return out;
   }
   if (!projectKey) return out;
-  if (r.kind === 'tender' && k.sectionCode) out.push({ type: 'sec', value: k.sectionCode, target: projectKey });
-  if (r.kind === 'contract' && k.contractNo) out.push({ type: 'ctr', value: k.contractNo, target: projectKey });
+  if (r.kind === 'tender' && k.sectionCode)
+    out.push({ type: 'sec', value: k.sectionCode, target: projectKey });
+  if (r.kind === 'contract' && k.contractNo)
+    out.push({ type: 'ctr', value: k.contractNo, target: projectKey });
   if (r.kind === 'document' && r.data.docType === 'constructionPermit' && k.permitNo)
     out.push({ type: 'permit', value: k.permitNo, target: projectKey });
   if (r.kind === 'site') out.push({ type: 'site', value: r.sourceId, target: projectKey });
@@ -109,11 +115,14 @@ export function decideLink(r: NormalizedRecord, inputs: LinkInputs): LinkDecisio
   // Rule 2: an investment code → the project whose library entry has it.
   if (k.investmentCode) {
     const entries = look('inv', k.investmentCode);
-    if (entries && entries.length > 0) return { projectKey: [...entries].sort()[0]!, linkedBy: 'investmentCode' };
+    if (entries && entries.length > 0)
+      return { projectKey: [...entries].sort()[0]!, linkedBy: 'investmentCode' };
     awaited = true;
   }
   // Rule 3: transitive keys.
-  const transitive = referencesOf(r).filter((x) => x.type === 'sec' || x.type === 'ctr' || x.type === 'permit' || x.type === 'site');
+  const transitive = referencesOf(r).filter(
+    (x) => x.type === 'sec' || x.type === 'ctr' || x.type === 'permit' || x.type === 'site',
+  );
   for (const ref of transitive) {
     const keys = look(ref.type, ref.value);
     const p = one(keys);

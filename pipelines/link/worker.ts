@@ -19,7 +19,12 @@ export const linkProcessor: Processor<'link'> = async (job, deps) => {
   const again = new Set<string>();
   const merges = new Set<string>();
   for (const s of stored.values()) {
-    const r = await linkOne(s, manual.get(s.id) ?? null, deps, async () => (names ??= await deps.store.names()));
+    const r = await linkOne(
+      s,
+      manual.get(s.id) ?? null,
+      deps,
+      async () => (names ??= await deps.store.names()),
+    );
     if (r.again) again.add(s.id);
     r.wake.forEach((id) => again.add(id));
     r.projects.forEach((k) => merges.add(k));
@@ -43,12 +48,20 @@ async function linkOne(
   const dropped = s.referenced.filter((o) => !refs.some((n) => refKey(n) === refKey(o)));
   await store.unsubscribe(s.id, dropped, title);
 
-  const before = (s.provided as Provided[]).filter((p): p is Provided & { type: IndexType } => p.type !== 'name');
+  const before = (s.provided as Provided[]).filter(
+    (p): p is Provided & { type: IndexType } => p.type !== 'name',
+  );
   let wakeKeys: Array<{ type: IndexType; value: string }> = [];
   // A library entry publishes its investment code first, so that entries sharing it see each other.
   if (r.kind === 'project') {
     const pre = providesOf(r, null);
-    wakeKeys.push(...(await store.provide(s.id, before.filter((b) => b.type === 'inv'), pre)));
+    wakeKeys.push(
+      ...(await store.provide(
+        s.id,
+        before.filter((b) => b.type === 'inv'),
+        pre,
+      )),
+    );
   }
   const lookups = await store.lookup(refs);
   const titleNames = title ? await names() : null;
@@ -59,7 +72,13 @@ async function linkOne(
   });
   const projectKey = decision.projectKey;
   const provided = providesOf(r, projectKey);
-  wakeKeys.push(...(await store.provide(s.id, r.kind === 'project' ? before.filter((b) => b.type !== 'inv') : before, provided.filter((p) => r.kind !== 'project' || p.type !== 'inv'))));
+  wakeKeys.push(
+    ...(await store.provide(
+      s.id,
+      r.kind === 'project' ? before.filter((b) => b.type !== 'inv') : before,
+      provided.filter((p) => r.kind !== 'project' || p.type !== 'inv'),
+    )),
+  );
   const allProvided: Provided[] = [...provided];
   if (r.kind === 'project') {
     const prevName = (s.provided as Provided[]).find((p) => p.type === 'name')?.value ?? null;
@@ -71,7 +90,8 @@ async function linkOne(
     stored: s,
     projectKey,
     linkedBy: decision.projectKey !== null ? decision.linkedBy : '',
-    reason: decision.projectKey === null ? { reason: decision.reason, candidates: decision.candidates } : null,
+    reason:
+      decision.projectKey === null ? { reason: decision.reason, candidates: decision.candidates } : null,
     provided: allProvided as Array<{ type: IndexType; value: string; target: string }>,
     referenced: refs,
   });
@@ -81,6 +101,8 @@ async function linkOne(
   const wake = (await store.subscribers(wakeKeys)).filter((id) => id !== s.id);
   // Verify: if an input moved while we decided, decide again.
   const recheck = await store.lookup(refs);
-  const moved = refs.some((x) => JSON.stringify(recheck.get(refKey(x))) !== JSON.stringify(lookups.get(refKey(x))));
+  const moved = refs.some(
+    (x) => JSON.stringify(recheck.get(refKey(x))) !== JSON.stringify(lookups.get(refKey(x))),
+  );
   return { again: moved, wake, projects };
 }

@@ -26,7 +26,11 @@ export const DEFAULT_CHECKLISTS: Checklists = [
   { evidence: 'finalAccounts', stage: 'finalAccounted', categories: ['fixedAsset'] },
   { evidence: 'handedOver', stage: 'handedOver', categories: ['fixedAsset'] },
   { evidence: 'assetCard', stage: 'handedOver', categories: ['fixedAsset', 'equipment'] },
-  { evidence: 'performanceEvaluated', stage: 'evaluated', categories: ['fixedAsset', 'equipment', 'nonFixed'] },
+  {
+    evidence: 'performanceEvaluated',
+    stage: 'evaluated',
+    categories: ['fixedAsset', 'equipment', 'nonFixed'],
+  },
 ];
 
 export function archiveOf(

@@ -1,6 +1,14 @@
 import { createHash } from 'node:crypto';
 import { sumFen } from '../../src/model/money.js';
-import { MILESTONES, STAGES, type LinkedBy, type Milestones, type Money, type Project, type Stage } from '../../src/model/project.js';
+import {
+  MILESTONES,
+  STAGES,
+  type LinkedBy,
+  type Milestones,
+  type Money,
+  type Project,
+  type Stage,
+} from '../../src/model/project.js';
 import type { NormalizedRecord, RecordOfKind } from '../../src/model/record.js';
 import { DIVISIONS } from '../../src/model/systems.js';
 import { beijingDateOf } from '../../src/model/time.js';
@@ -41,7 +49,11 @@ function latest<R extends NormalizedRecord>(rs: R[]): R | undefined {
  * survivorship table of ledger.md §3 says. Pure and deterministic: the members are sorted
  * first, so the result depends only on the set of records, never on their arrival order.
  */
-export function mergeProject(projectKey: string, members: Member[], checklists: Checklists): ProjectDoc | null {
+export function mergeProject(
+  projectKey: string,
+  members: Member[],
+  checklists: Checklists,
+): ProjectDoc | null {
   const ms = [...members].sort(byId);
   const entries = ofKind(ms, 'project').sort((a, b) => (a.sourceId < b.sourceId ? -1 : 1));
   // The anchor: the smallest key's library entry (its latest version is what the store holds).
@@ -84,7 +96,12 @@ export function mergeProject(projectKey: string, members: Member[], checklists: 
     subsidyPaidFen: sumOrNull(active(subsidies).map((r) => r.data.paidFen)),
   };
 
-  const docDate = (t: string) => minDate(active(docs).filter((d) => d.data.docType === t).map((d) => d.data.signDate));
+  const docDate = (t: string) =>
+    minDate(
+      active(docs)
+        .filter((d) => d.data.docType === t)
+        .map((d) => d.data.signDate),
+    );
   const firstStarted = activeProgress.find((p) => p.data.percent > 0);
   const firstComplete = activeProgress.find((p) => p.data.percent >= 100);
   const milestones: Milestones = {
@@ -122,7 +139,17 @@ export function mergeProject(projectKey: string, members: Member[], checklists: 
   const provenance: ProjectDoc['provenance'] = {};
   if (anchor) {
     const p = { system: anchor.system, kind: anchor.kind, sourceId: anchor.sourceId, at: anchor.sourceTime };
-    for (const f of ['name', 'ownerUnit', 'district', 'sector', 'policyItem', 'category', 'money.totalInvestmentFen', 'money.requestedSubsidyFen', 'money.reviewedFen'])
+    for (const f of [
+      'name',
+      'ownerUnit',
+      'district',
+      'sector',
+      'policyItem',
+      'category',
+      'money.totalInvestmentFen',
+      'money.requestedSubsidyFen',
+      'money.reviewedFen',
+    ])
       provenance[f] = p;
   }
   if (finalAcc) provenance['money.finalAccountFen'] = prov(finalAcc);
@@ -135,14 +162,23 @@ export function mergeProject(projectKey: string, members: Member[], checklists: 
   const entryCodes = uniqSorted(entries.map((e) => e.data.investmentCode));
   if (entryCodes.length > 0) {
     const disagreeing = ms.filter(
-      (m) => m.record.kind !== 'project' && m.record.keys.investmentCode && !entryCodes.includes(m.record.keys.investmentCode),
+      (m) =>
+        m.record.kind !== 'project' &&
+        m.record.keys.investmentCode &&
+        !entryCodes.includes(m.record.keys.investmentCode),
     );
     if (disagreeing.length > 0) {
       conflicts.push({
         field: 'codes.investment',
         values: [
-          ...entries.filter((e) => e.data.investmentCode).map((e) => ({ system: e.system, sourceId: e.sourceId, value: e.data.investmentCode })),
-          ...disagreeing.map((m) => ({ system: m.record.system, sourceId: m.record.sourceId, value: m.record.keys.investmentCode })),
+          ...entries
+            .filter((e) => e.data.investmentCode)
+            .map((e) => ({ system: e.system, sourceId: e.sourceId, value: e.data.investmentCode })),
+          ...disagreeing.map((m) => ({
+            system: m.record.system,
+            sourceId: m.record.sourceId,
+            value: m.record.keys.investmentCode,
+          })),
         ],
       });
     }
@@ -163,7 +199,10 @@ export function mergeProject(projectKey: string, members: Member[], checklists: 
     name: a?.name ?? null,
     ownerUnit: a?.ownerUnit ?? { name: null, uscc: null, unitCode: null },
     district: a
-      ? { code: a.district.code, name: a.district.name ?? (a.district.code ? DIVISIONS[a.district.code] ?? null : null) }
+      ? {
+          code: a.district.code,
+          name: a.district.name ?? (a.district.code ? (DIVISIONS[a.district.code] ?? null) : null),
+        }
       : { code: null, name: null },
     sector: a?.sector ?? null,
     policyItem: a?.policyItem ?? null,
@@ -172,7 +211,11 @@ export function mergeProject(projectKey: string, members: Member[], checklists: 
     money,
     milestones,
     progress: lastProgress
-      ? { percent: lastProgress.data.percent, at: lastProgress.data.eventTime, siteId: lastProgress.keys.siteId ?? '' }
+      ? {
+          percent: lastProgress.data.percent,
+          at: lastProgress.data.eventTime,
+          siteId: lastProgress.keys.siteId ?? '',
+        }
       : null,
     location: site?.data.location ?? null,
     performance: evaluation
@@ -199,7 +242,8 @@ export function mergeProject(projectKey: string, members: Member[], checklists: 
         progressPercent: lastProgress?.data.percent ?? null,
         lastProgressAt: lastProgress?.data.eventTime ?? null,
         started: milestones.constructionStarted,
-        completed: milestones.completionAccepted ?? (firstComplete ? beijingDate(firstComplete.data.eventTime) : null),
+        completed:
+          milestones.completionAccepted ?? (firstComplete ? beijingDate(firstComplete.data.eventTime) : null),
         sites: uniqSorted(sites.map((s) => s.sourceId)),
       },
       funds: {

@@ -44,12 +44,27 @@ export async function mergeOne(key: string, deps: StageDeps): Promise<number> {
     }
     const prev = await store.getProjectRaw(key);
     const prevRecords = new Set<string>(
-      prev ? ((JSON.parse(prev.doc).records ?? []) as Array<{ system: string; kind: string; sourceId: string; version: string }>).map((r) => `${r.system}|${r.kind}|${r.sourceId}|${r.version}`) : [],
+      prev
+        ? (
+            (JSON.parse(prev.doc).records ?? []) as Array<{
+              system: string;
+              kind: string;
+              sourceId: string;
+              version: string;
+            }>
+          ).map((r) => `${r.system}|${r.kind}|${r.sourceId}|${r.version}`)
+        : [],
     );
     const changed = ms
       .map((m) => m.record)
       .filter((r) => !prevRecords.has(`${r.system}|${r.kind}|${r.sourceId}|${r.version}`))
-      .map((r) => ({ system: r.system, kind: r.kind, sourceId: r.sourceId, version: r.version, state: r.state }));
+      .map((r) => ({
+        system: r.system,
+        kind: r.kind,
+        sourceId: r.sourceId,
+        version: r.version,
+        state: r.state,
+      }));
     const now = new Date().toISOString().replace(/\.\d{3}Z$/, 'Z');
     const v = await store.commitProject(key, mrev, doc, docHash(doc), now, { records: changed }, empty);
     if (v !== -1) return v;

@@ -18,7 +18,9 @@ export const normalizeProcessor: Processor<'normalize'> = async (job, deps) => {
       receivedAt: job.receivedAt,
     })),
   );
-  const statuses = await deps.store.upsertRecords(records.map((record) => ({ record, receivedAt: job.receivedAt })));
+  const statuses = await deps.store.upsertRecords(
+    records.map((record) => ({ record, receivedAt: job.receivedAt })),
+  );
   const toLink: string[] = [];
   const tally = { fetched: job.raws.length, new: 0, updated: 0, unchanged: 0, quarantined: rejected.length };
   statuses.forEach((s, i) => {

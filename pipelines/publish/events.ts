@@ -32,7 +32,8 @@ export function summarize(doc: {
 /** What changed in ledger terms between two published states (ledger.md §4 `events`). Pure. */
 export function diffEvents(before: PublishedSummary | null, after: PublishedSummary): ChangeEvent[] {
   const ev: ChangeEvent[] = [];
-  if (after.stage && before?.stage !== after.stage) ev.push({ type: 'stageChanged', from: before?.stage ?? null, to: after.stage });
+  if (after.stage && before?.stage !== after.stage)
+    ev.push({ type: 'stageChanged', from: before?.stage ?? null, to: after.stage });
   const prevF = new Set(before?.findings ?? []);
   const nextF = new Set(after.findings);
   for (const c of after.findings) if (!prevF.has(c)) ev.push({ type: 'findingOpened', code: c });

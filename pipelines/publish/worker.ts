@@ -14,7 +14,8 @@ export const publishProcessor: Processor<'publish'> = async (job, deps) => {
     const summary = summarize(doc);
     const before = p.pubsum ? (JSON.parse(p.pubsum) as PublishedSummary) : null;
     const kind = doc.redirectTo ? 'merged' : 'upsert';
-    const events = kind === 'merged' ? [{ type: 'mergedInto', projectKey: doc.redirectTo }] : diffEvents(before, summary);
+    const events =
+      kind === 'merged' ? [{ type: 'mergedInto', projectKey: doc.redirectTo }] : diffEvents(before, summary);
     await deps.store.appendChange(key, p.version, kind, p.updatedAt, events, summary);
     appended++;
   }

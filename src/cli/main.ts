@@ -40,11 +40,19 @@ function onShutdown(hub: Hub, extra?: () => Promise<void>) {
 
 program
   .command('serve')
-  .description('run API + workers + scheduler in one process')
+  .description('run API + workers + scheduler in one process (or some of those roles)')
   .addOption(configOption())
-  .action(async (o: { config?: string }) => {
+  .option('--roles <list>', 'comma-separated roles: api, workers, scheduler', 'api,workers,scheduler')
+  .action(async (o: { config?: string; roles: string }) => {
     const cfg = loadConfig(o.config);
-    const hub = await startHub(cfg, { api: true, workers: cfg.workers.stages, scheduler: true });
+    const roles = new Set(o.roles.split(',').map((r) => r.trim()));
+    for (const r of roles)
+      if (!['api', 'workers', 'scheduler'].includes(r)) throw new Error(`unknown role ${r}`);
+    const hub = await startHub(cfg, {
+      api: roles.has('api'),
+      workers: roles.has('workers') ? cfg.workers.stages : false,
+      scheduler: roles.has('scheduler'),
+    });
     hub.log.info({ url: hub.apiUrl }, 'hub serving');
     onShutdown(hub);
   });
@@ -65,36 +73,50 @@ program
 
 program
   .command('sync')
-  .description('run connectors: enqueue runs, or with --once run them here and wait until the ledger is up to date')
+  .description(
+    'run connectors: enqueue runs, or with --once run them here and wait until the ledger is up to date',
+  )
   .argument('[system]', `one of ${SYSTEMS.join(', ')}`)
   .option('--all', 'every enabled connector')
   .option('--once', 'run in this process, wait for the pipelines to drain, print a summary')
   .option('--full', 're-read everything instead of continuing from the saved cursor')
   .addOption(configOption())
-  .action(async (system: string | undefined, o: { all?: boolean; once?: boolean; full?: boolean; config?: string }) => {
-    const cfg = loadConfig(o.config);
-    const enabled = SYSTEMS.filter((s) => (cfg.connectors[s] as { enabled?: boolean } | undefined)?.enabled);
-    let systems: SystemId[];
-    if (o.all) systems = enabled;
-    else if (system) systems = [SystemId.parse(system)];
-    else throw new Error('name a system or pass --all');
-    if (systems.length === 0) throw new Error('no enabled connectors in the configuration');
-    if (!o.once) {
-      const hub = await startHub(cfg, { workers: false });
-      for (const s of systems) await hub.queues.add('ingest', { system: s, full: !!o.full, runId: crypto.randomUUID(), trigger: 'cli' }, { attempts: 1 });
-      console.log(`enqueued runs for ${systems.join(', ')}`);
-      await hub.close();
-      return;
-    }
-    const hub = await startHub(cfg, { workers: ['normalize', 'link', 'merge', 'publish'] });
-    try {
-      const rows = await syncOnce(hub, systems, { full: !!o.full });
-      console.log(formatSummary(rows));
-      process.exitCode = rows.every((r) => r.ok) ? 0 : 1;
-    } finally {
-      await hub.close();
-    }
-  });
+  .action(
+    async (
+      system: string | undefined,
+      o: { all?: boolean; once?: boolean; full?: boolean; config?: string },
+    ) => {
+      const cfg = loadConfig(o.config);
+      const enabled = SYSTEMS.filter(
+        (s) => (cfg.connectors[s] as { enabled?: boolean } | undefined)?.enabled,
+      );
+      let systems: SystemId[];
+      if (o.all) systems = enabled;
+      else if (system) systems = [SystemId.parse(system)];
+      else throw new Error('name a system or pass --all');
+      if (systems.length === 0) throw new Error('no enabled connectors in the configuration');
+      if (!o.once) {
+        const hub = await startHub(cfg, { workers: false });
+        for (const s of systems)
+          await hub.queues.add(
+            'ingest',
+            { system: s, full: !!o.full, runId: crypto.randomUUID(), trigger: 'cli' },
+            { attempts: 1 },
+          );
+        console.log(`enqueued runs for ${systems.join(', ')}`);
+        await hub.close();
+        return;
+      }
+      const hub = await startHub(cfg, { workers: ['normalize', 'link', 'merge', 'publish'] });
+      try {
+        const rows = await syncOnce(hub, systems, { full: !!o.full });
+        console.log(formatSummary(rows));
+        process.exitCode = rows.every((r) => r.ok) ? 0 : 1;
+      } finally {
+        await hub.close();
+      }
+    },
+  );
 
 const config = program.command('config').description('configuration tools');
 config
@@ -104,7 +126,9 @@ config
   .action((o: { config?: string }) => {
     const cfg = loadConfig(o.config);
     const enabled = SYSTEMS.filter((s) => (cfg.connectors[s] as { enabled?: boolean } | undefined)?.enabled);
-    console.log(`configuration valid: ${enabled.length} connector(s) enabled (${enabled.join(', ') || 'none'}), ${cfg.api.keys.length} API key(s)`);
+    console.log(
+      `configuration valid: ${enabled.length} connector(s) enabled (${enabled.join(', ') || 'none'}), ${cfg.api.keys.length} API key(s)`,
+    );
   });
 
 const keys = program.command('keys').description('API key tools');
@@ -123,7 +147,9 @@ keys
 
 program
   .command('demo')
-  .description('embedded Redis + simulators of the six systems + one full sync + the API; prints the URL and a key')
+  .description(
+    'embedded Redis + simulators of the six systems + one full sync + the API; prints the URL and a key',
+  )
   .option('--port <n>', 'API port', (v) => Number(v), 8080)
   .option('--projects <n>', 'projects in the generated city', (v) => Number(v), 1816)
   .option('--seed <n>', 'generator seed', (v) => Number(v), 20241001)
@@ -144,7 +170,9 @@ program
     const first = (await hub.store.listProjectKeys(null, 1))[0] ?? '';
     const url = `http://127.0.0.1:${o.port}/api/v1`;
     console.log(`\nLedger API: ${url}\nAPI key: ${key}\n`);
-    console.log(`Try:\n  curl -s -H "Authorization: Bearer ${key}" ${url}/projects/${first}\n  curl -s -H "Authorization: Bearer ${key}" "${url}/projects?limit=5"\n\nPress Ctrl-C to stop.`);
+    console.log(
+      `Try:\n  curl -s -H "Authorization: Bearer ${key}" ${url}/projects/${first}\n  curl -s -H "Authorization: Bearer ${key}" "${url}/projects?limit=5"\n\nPress Ctrl-C to stop.`,
+    );
   });
 
 program.hook('preAction', () => {

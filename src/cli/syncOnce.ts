@@ -21,12 +21,28 @@ export interface SyncSummaryRow {
  * Runs connectors once in this process, waits until every stage has drained, and returns one
  * summary row per system. Progress: a bar per system on a TTY, a log line every few seconds otherwise.
  */
-export async function syncOnce(hub: Hub, systems: SystemId[], opts: { full: boolean; timeoutMs?: number; quiet?: boolean }): Promise<SyncSummaryRow[]> {
+export async function syncOnce(
+  hub: Hub,
+  systems: SystemId[],
+  opts: { full: boolean; timeoutMs?: number; quiet?: boolean },
+): Promise<SyncSummaryRow[]> {
   const runId = randomUUID();
   const runKey = `${hub.store.keys.prefix}:run:${runId}`;
   const tty = process.stderr.isTTY && !opts.quiet;
-  const bars = tty ? new cliProgress.MultiBar({ format: ' {system} |{bar}| {value} records · {status}', hideCursor: true, clearOnComplete: false, stream: process.stderr }, cliProgress.Presets.shades_grey) : null;
-  const barOf = new Map(systems.map((s) => [s, bars?.create(1, 0, { system: s.padEnd(9), status: 'reading' })]));
+  const bars = tty
+    ? new cliProgress.MultiBar(
+        {
+          format: ' {system} |{bar}| {value} records · {status}',
+          hideCursor: true,
+          clearOnComplete: false,
+          stream: process.stderr,
+        },
+        cliProgress.Presets.shades_grey,
+      )
+    : null;
+  const barOf = new Map(
+    systems.map((s) => [s, bars?.create(1, 0, { system: s.padEnd(9), status: 'reading' })]),
+  );
   const results = new Map<SystemId, { ok: boolean; error: string | null }>();
   let lastLog = Date.now();
   const tick = async () => {
@@ -36,7 +52,9 @@ export async function syncOnce(hub: Hub, systems: SystemId[], opts: { full: bool
       const bar = barOf.get(s);
       if (bar) {
         bar.setTotal(Math.max(fetched, 1));
-        bar.update(fetched, { status: results.has(s) ? (results.get(s)!.ok ? 'read' : 'failed') : 'reading' });
+        bar.update(fetched, {
+          status: results.has(s) ? (results.get(s)!.ok ? 'read' : 'failed') : 'reading',
+        });
       }
     }
     if (!tty && !opts.quiet && Date.now() - lastLog > 5000) {
@@ -79,8 +97,22 @@ export async function syncOnce(hub: Hub, systems: SystemId[], opts: { full: bool
 
 export function formatSummary(rows: SyncSummaryRow[]): string {
   const head = ['system', 'fetched', 'new', 'updated', 'unchanged', 'quarantined', 'unlinked', 'status'];
-  const lines = rows.map((r) => [r.system, r.fetched, r.new, r.updated, r.unchanged, r.quarantined, r.unlinked, r.ok ? 'ok' : `FAILED: ${r.error}`].map(String));
+  const lines = rows.map((r) =>
+    [
+      r.system,
+      r.fetched,
+      r.new,
+      r.updated,
+      r.unchanged,
+      r.quarantined,
+      r.unlinked,
+      r.ok ? 'ok' : `FAILED: ${r.error}`,
+    ].map(String),
+  );
   const widths = head.map((h, i) => Math.max(h.length, ...lines.map((l) => l[i]!.length)));
-  const fmt = (l: string[]) => l.map((c, i) => (i === 0 || i === l.length - 1 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ');
+  const fmt = (l: string[]) =>
+    l
+      .map((c, i) => (i === 0 || i === l.length - 1 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!)))
+      .join('  ');
   return [fmt(head), ...lines.map(fmt)].join('\n');
 }
