@@ -76,15 +76,21 @@ export const HubErrors = {
     'redis-server not found on PATH: install it (Debian: apt-get install -y redis-server) or set REDIS_URL',
     {
       failure: 'config',
-      meaning: 'No REDIS_URL is configured and the embedded Redis cannot start because redis-server is missing.',
+      meaning:
+        'No REDIS_URL is configured and the embedded Redis cannot start because redis-server is missing.',
       fix: 'apt-get install -y redis-server, or point REDIS_URL / redis.url at a Redis server.',
     },
   ),
-  REDIS_UNSAFE: defineError('HUB_REDIS_UNSAFE', 'Redis at %s has maxmemory-policy %s: queue data could be evicted', {
-    failure: 'config',
-    meaning: 'The configured Redis may evict keys under memory pressure, which would silently drop jobs and ledger data.',
-    fix: 'Set `maxmemory-policy noeviction` on that server (CONFIG SET or redis.conf).',
-  }),
+  REDIS_UNSAFE: defineError(
+    'HUB_REDIS_UNSAFE',
+    'Redis at %s has maxmemory-policy %s: queue data could be evicted',
+    {
+      failure: 'config',
+      meaning:
+        'The configured Redis may evict keys under memory pressure, which would silently drop jobs and ledger data.',
+      fix: 'Set `maxmemory-policy noeviction` on that server (CONFIG SET or redis.conf).',
+    },
+  ),
   REDIS_UNAVAILABLE: defineError('HUB_REDIS_UNAVAILABLE', 'Redis is not reachable: %s', {
     failure: 'transient',
     status: 503,
@@ -97,12 +103,16 @@ export const HubErrors = {
     meaning: 'The named system is not one of the registered connectors.',
     fix: 'Use one of: budget, oa, asset, benefit, smartcity, trading.',
   }),
-  CONNECTOR_DISABLED: defineError('HUB_CONNECTOR_DISABLED', 'connector %s is not enabled in the configuration', {
-    failure: 'config',
-    status: 409,
-    meaning: 'A run was requested for a connector whose configuration is missing or has enabled: false.',
-    fix: 'Configure connectors.<system> with enabled: true.',
-  }),
+  CONNECTOR_DISABLED: defineError(
+    'HUB_CONNECTOR_DISABLED',
+    'connector %s is not enabled in the configuration',
+    {
+      failure: 'config',
+      status: 409,
+      meaning: 'A run was requested for a connector whose configuration is missing or has enabled: false.',
+      fix: 'Configure connectors.<system> with enabled: true.',
+    },
+  ),
   CONNECTOR_BUSY: defineError('HUB_CONNECTOR_BUSY', 'connector %s is already running (lock held by %s)', {
     failure: 'client',
     status: 409,
@@ -163,12 +173,16 @@ export const HubErrors = {
     meaning: 'The source answered with a redirect; base URLs come only from configuration.',
     fix: 'Configure the final URL as baseUrl.',
   }),
-  SOURCE_CURSOR_INVALID: defineError('HUB_SOURCE_CURSOR_INVALID', '%s: saved cursor rejected (%s); restarting', {
-    failure: 'transient',
-    status: 502,
-    meaning: 'The source no longer accepts the saved cursor or token.',
-    fix: 'None: the connector restarts from its last sync point or a full load, as its document says.',
-  }),
+  SOURCE_CURSOR_INVALID: defineError(
+    'HUB_SOURCE_CURSOR_INVALID',
+    '%s: saved cursor rejected (%s); restarting',
+    {
+      failure: 'transient',
+      status: 502,
+      meaning: 'The source no longer accepts the saved cursor or token.',
+      fix: 'None: the connector restarts from its last sync point or a full load, as its document says.',
+    },
+  ),
   RECORD_INVALID: defineError('HUB_RECORD_INVALID', '%s', {
     failure: 'data',
     status: 422,
@@ -210,6 +224,12 @@ export const HubErrors = {
     status: 400,
     meaning: 'A parameter or body does not match the endpoint’s schema.',
     fix: 'Correct the parameter named in the message (see /api/v1/openapi.json).',
+  }),
+  API_PAYLOAD_TOO_LARGE: defineError('HUB_API_PAYLOAD_TOO_LARGE', 'request body larger than %s bytes', {
+    failure: 'client',
+    status: 413,
+    meaning: 'The request body exceeds the limit of the endpoint (smart-city pushes: push.maxBodyBytes).',
+    fix: 'Send smaller batches (the platform sends at most 200 events per batch).',
   }),
   API_NOT_FOUND: defineError('HUB_API_NOT_FOUND', '%s not found', {
     failure: 'client',

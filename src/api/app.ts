@@ -36,6 +36,7 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
       e = HubErrors.API_BAD_REQUEST(
         err.issues.map((i) => `${i.path.join('.') || 'request'}: ${i.message}`).join('; '),
       );
+    else if ((err as { statusCode?: number }).statusCode === 413) e = HubErrors.API_PAYLOAD_TOO_LARGE(req.routeOptions.bodyLimit ?? '?');
     else if ((err as { statusCode?: number }).statusCode && (err as { statusCode: number }).statusCode < 500)
       e = HubErrors.API_BAD_REQUEST((err as Error).message);
     else {
