@@ -43,7 +43,11 @@ describe('smart-city push endpoint', () => {
   afterAll(() => hub.close());
 
   it('accepts a signed batch once it is enqueued; the events reach the ledger as unlinked records', async () => {
-    const body = JSON.stringify({ batchId: 'b1', sentAt: '2024-05-06T02:11:10Z', events: [event('a1', 42.5), event('a2', 130)] });
+    const body = JSON.stringify({
+      batchId: 'b1',
+      sentAt: '2024-05-06T02:11:10Z',
+      events: [event('a1', 42.5), event('a2', 130)],
+    });
     const now = Math.floor(Date.now() / 1000);
     const res = await post(body, now);
     expect(res.statusCode).toBe(202);
@@ -56,7 +60,11 @@ describe('smart-city push endpoint', () => {
     // … while the platform's retry (new timestamp and signature) is accepted and harmless.
     expect((await post(body, now + 1)).statusCode).toBe(202);
     await waitForDrain(hub.store, hub.queues, { timeoutMs: 20_000 });
-    expect((await hub.store.accounting())['smartcity']).toMatchObject({ received: 2, unlinked: 1, quarantined: 1 });
+    expect((await hub.store.accounting())['smartcity']).toMatchObject({
+      received: 2,
+      unlinked: 1,
+      quarantined: 1,
+    });
   });
 
   it('rejects bad signatures, stale timestamps and oversized bodies without an API key involved', async () => {

@@ -1,24 +1,14 @@
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
-import type { Logger } from 'pino';
 import { ZodError } from 'zod';
-import type { Queues } from '../../pipelines/runtime.js';
-import type { HubConfig } from '../config/schema.js';
+import type { ApiDeps } from './deps.js';
 import { HubError, HubErrors } from '../errors.js';
-import type { LedgerStore } from '../ledger/store.js';
 import { requireScope } from './auth.js';
 import { registerConnectorRoutes } from './routes/connectors.js';
 import { registerHealthRoutes } from './routes/health.js';
 import { registerInboundRoutes } from './routes/inbound.js';
 import { registerLedgerRoutes } from './routes/ledger.js';
-import type { Checklists } from '../../pipelines/merge/archive.js';
 
-export interface ApiDeps {
-  config: HubConfig;
-  store: LedgerStore;
-  queues: Queues;
-  log: Logger;
-  checklists: Checklists;
-}
+export type { ApiDeps } from './deps.js';
 
 /** The downstream API (ledger.md §4). Errors are always `{error: {code, message}}`, never a stack. */
 export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
@@ -36,7 +26,8 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
       e = HubErrors.API_BAD_REQUEST(
         err.issues.map((i) => `${i.path.join('.') || 'request'}: ${i.message}`).join('; '),
       );
-    else if ((err as { statusCode?: number }).statusCode === 413) e = HubErrors.API_PAYLOAD_TOO_LARGE(req.routeOptions.bodyLimit ?? '?');
+    else if ((err as { statusCode?: number }).statusCode === 413)
+      e = HubErrors.API_PAYLOAD_TOO_LARGE(req.routeOptions.bodyLimit ?? '?');
     else if ((err as { statusCode?: number }).statusCode && (err as { statusCode: number }).statusCode < 500)
       e = HubErrors.API_BAD_REQUEST((err as Error).message);
     else {
@@ -48,14 +39,12 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
     void reply.status(e.status).send({ error: { code: e.code, message: e.message } });
   });
   app.setNotFoundHandler((req, reply) => {
-    void reply
-      .status(404)
-      .send({
-        error: {
-          code: HubErrors.API_NOT_FOUND.spec.code,
-          message: `${req.method} ${req.url.split('?')[0]} not found`,
-        },
-      });
+    void reply.status(404).send({
+      error: {
+        code: HubErrors.API_NOT_FOUND.spec.code,
+        message: `${req.method} ${req.url.split('?')[0]} not found`,
+      },
+    });
   });
   registerHealthRoutes(app, deps);
   registerLedgerRoutes(app, deps);

@@ -39,13 +39,28 @@ describe('configuration', () => {
   });
 
   it('names the path of a bad field and what was expected', () => {
-    const e = errorOf(() => parseConfig({ connectors: { budget: { baseUrl: 'not a url', rateLimit: { rps: 1, burst: 1 }, auth: { SysCode: 'X', Token: 'Y' } } } }, {}));
+    const e = errorOf(() =>
+      parseConfig(
+        {
+          connectors: {
+            budget: {
+              baseUrl: 'not a url',
+              rateLimit: { rps: 1, burst: 1 },
+              auth: { SysCode: 'X', Token: 'Y' },
+            },
+          },
+        },
+        {},
+      ),
+    );
     expect(e.code).toBe('HUB_CONFIG_INVALID');
     expect(e.message).toContain('connectors.budget.baseUrl: expected a URL');
   });
 
   it('lists every problem, not just the first', () => {
-    const e = errorOf(() => parseConfig({ api: { port: 'x', keys: [{ name: 'a', sha256: 'nothex', scopes: [] }] } }, {}));
+    const e = errorOf(() =>
+      parseConfig({ api: { port: 'x', keys: [{ name: 'a', sha256: 'nothex', scopes: [] }] } }, {}),
+    );
     expect(e.message.split('\n').length).toBeGreaterThanOrEqual(3);
     expect(e.message).toMatch(/api\.port/);
     expect(e.message).toMatch(/api\.keys\.0\.sha256: expected the hex SHA-256/);
@@ -54,11 +69,15 @@ describe('configuration', () => {
   it('substitutes ${ENV} anywhere and fails on an unset variable', () => {
     const cfg = parseConfig({ data: { dir: '${DIR}/x' } }, { DIR: '/srv' });
     expect(cfg.data.dir).toBe('/srv/x');
-    expect(errorOf(() => parseConfig({ data: { dir: '${NOPE}' } }, {})).message).toMatch(/data\.dir: environment variable NOPE is not set/);
+    expect(errorOf(() => parseConfig({ data: { dir: '${NOPE}' } }, {})).message).toMatch(
+      /data\.dir: environment variable NOPE is not set/,
+    );
   });
 
   it('REDIS_URL overrides redis.url', () => {
-    expect(parseConfig({ redis: { url: 'redis://a:1' } }, { REDIS_URL: 'redis://b:2' }).redis.url).toBe('redis://b:2');
+    expect(parseConfig({ redis: { url: 'redis://a:1' } }, { REDIS_URL: 'redis://b:2' }).redis.url).toBe(
+      'redis://b:2',
+    );
   });
 
   it('a missing file is a clear error', () => {

@@ -52,7 +52,8 @@ export const HubConfigSchema = z.object({
         .default('./data')
         .describe('Data directory; the embedded Redis keeps its files in <dir>/redis.'),
     })
-    .default({ dir: './data' }),
+    .default({ dir: './data' })
+    .describe('Where the hub keeps files on disk.'),
   api: z
     .object({
       host: z.string().default('127.0.0.1').describe('Interface the API listens on.'),
@@ -96,7 +97,8 @@ export const HubConfigSchema = z.object({
         .default('info')
         .describe('pino log level.'),
     })
-    .default({ level: 'info' }),
+    .default({ level: 'info' })
+    .describe('Logging: pino JSON lines on stdout (pretty on a terminal); secrets are redacted.'),
   connectors: z.object(connectorsShape).default({}).describe('Source systems, by id.'),
 });
 

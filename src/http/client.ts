@@ -1,4 +1,9 @@
-import axios, { type AxiosError, type AxiosInstance, type AxiosRequestConfig, type AxiosResponse } from 'axios';
+import axios, {
+  type AxiosError,
+  type AxiosInstance,
+  type AxiosRequestConfig,
+  type AxiosResponse,
+} from 'axios';
 import type { Logger } from 'pino';
 import { HubError, HubErrors } from '../errors.js';
 import { backoffDelay, parseRetryAfter, sleep, type BackoffPolicy } from './backoff.js';

@@ -34,7 +34,8 @@ export interface LedgerCommands {
 export function defineScripts(redis: Redis): Redis & LedgerCommands {
   for (const [name, file] of Object.entries(SCRIPTS)) {
     const numberOfKeys = Number(/-(\d+)\.lua$/.exec(file)![1]);
-    if (!(name in redis)) redis.defineCommand(name, { numberOfKeys, lua: readFileSync(join(dir, file), 'utf8') });
+    if (!(name in redis))
+      redis.defineCommand(name, { numberOfKeys, lua: readFileSync(join(dir, file), 'utf8') });
   }
   return redis as Redis & LedgerCommands;
 }

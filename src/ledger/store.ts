@@ -64,9 +64,13 @@ export class LedgerStore {
 
   // ---- records -------------------------------------------------------------------------
 
-  async upsertRecords(items: Array<{ record: NormalizedRecord; receivedAt: string }>): Promise<UpsertStatus[]> {
+  async upsertRecords(
+    items: Array<{ record: NormalizedRecord; receivedAt: string }>,
+  ): Promise<UpsertStatus[]> {
     const k = this.keys;
-    const p = this.redis.pipeline() as unknown as LedgerCommands & { exec(): Promise<[Error | null, unknown][]> };
+    const p = this.redis.pipeline() as unknown as LedgerCommands & {
+      exec(): Promise<[Error | null, unknown][]>;
+    };
     for (const { record, receivedAt } of items) {
       const id = recordId(record);
       const body = JSON.stringify(record);
@@ -92,7 +96,8 @@ export class LedgerStore {
 
   async loadRecords(ids: string[]): Promise<Map<string, StoredRecord>> {
     const p = this.redis.pipeline();
-    for (const id of ids) p.hmget(this.keys.record(id), 'body', 'h', 'proj', 'by', 'st', 'why', 'at', 'lh', 'pv', 'rf');
+    for (const id of ids)
+      p.hmget(this.keys.record(id), 'body', 'h', 'proj', 'by', 'st', 'why', 'at', 'lh', 'pv', 'rf');
     const res = (await p.exec()) ?? [];
     const out = new Map<string, StoredRecord>();
     ids.forEach((id, i) => {
@@ -153,14 +158,22 @@ export class LedgerStore {
   // ---- link indexes --------------------------------------------------------------------
 
   /** Subscribe before reading: a provider writes its index entry before it reads the subscribers. */
-  async subscribe(id: string, refs: Array<{ type: IndexType; value: string }>, title: boolean): Promise<void> {
+  async subscribe(
+    id: string,
+    refs: Array<{ type: IndexType; value: string }>,
+    title: boolean,
+  ): Promise<void> {
     const p = this.redis.pipeline();
     for (const r of refs) p.sadd(this.keys.refs(r.type, r.value), id);
     if (title) p.sadd(this.keys.titleRefs, id);
     await p.exec();
   }
 
-  async unsubscribe(id: string, refs: Array<{ type: IndexType; value: string }>, title: boolean): Promise<void> {
+  async unsubscribe(
+    id: string,
+    refs: Array<{ type: IndexType; value: string }>,
+    title: boolean,
+  ): Promise<void> {
     if (refs.length === 0 && !title) return;
     const p = this.redis.pipeline();
     for (const r of refs) p.srem(this.keys.refs(r.type, r.value), id);
@@ -196,7 +209,8 @@ export class LedgerStore {
     const afterMap = new Map(after.map((a) => [key(a), a]));
     const touched = new Map<string, { type: IndexType; value: string }>();
     for (const b of before) if (afterMap.get(key(b))?.target !== b.target) touched.set(key(b), b);
-    for (const a of after) if (!before.some((b) => key(b) === key(a) && b.target === a.target)) touched.set(key(a), a);
+    for (const a of after)
+      if (!before.some((b) => key(b) === key(a) && b.target === a.target)) touched.set(key(a), a);
     if (touched.size === 0) return [];
     const list = [...touched.values()];
     const prev = await this.lookup(list);
@@ -220,7 +234,12 @@ export class LedgerStore {
   }
 
   /** Project names for rule 5, maintained from library entries. Returns whether the map changed. */
-  async setName(entryId: string, name: string | null, previous: string | null, projectKey: string | null): Promise<boolean> {
+  async setName(
+    entryId: string,
+    name: string | null,
+    previous: string | null,
+    projectKey: string | null,
+  ): Promise<boolean> {
     const k = this.keys.names;
     const target = name && projectKey ? projectKey : null;
     const cur = name ? await this.redis.hget(k, name) : null;
@@ -320,7 +339,15 @@ export class LedgerStore {
     return { mrev: mrev ?? '0', members };
   }
 
-  async commitProject(key: string, mrev: string, doc: unknown, hash: string, now: string, entry: unknown, empty: boolean) {
+  async commitProject(
+    key: string,
+    mrev: string,
+    doc: unknown,
+    hash: string,
+    now: string,
+    entry: unknown,
+    empty: boolean,
+  ) {
     const k = this.keys;
     return Number(
       await this.redis.commitProject(
@@ -340,7 +367,13 @@ export class LedgerStore {
     );
   }
 
-  async getProjectRaw(key: string): Promise<{ doc: string; version: number; updatedAt: string; published: number; pubsum: string | null } | null> {
+  async getProjectRaw(key: string): Promise<{
+    doc: string;
+    version: number;
+    updatedAt: string;
+    published: number;
+    pubsum: string | null;
+  } | null> {
     const [doc, version, updatedAt, published, pubsum] = await this.redis.hmget(
       this.keys.project(key),
       'doc',
@@ -350,10 +383,23 @@ export class LedgerStore {
       'pubsum',
     );
     if (!doc) return null;
-    return { doc, version: Number(version), updatedAt: updatedAt ?? '', published: Number(published ?? 0), pubsum: pubsum ?? null };
+    return {
+      doc,
+      version: Number(version),
+      updatedAt: updatedAt ?? '',
+      published: Number(published ?? 0),
+      pubsum: pubsum ?? null,
+    };
   }
 
-  async appendChange(key: string, version: number, kind: 'upsert' | 'merged', at: string, events: unknown[], summary: unknown) {
+  async appendChange(
+    key: string,
+    version: number,
+    kind: 'upsert' | 'merged',
+    at: string,
+    events: unknown[],
+    summary: unknown,
+  ) {
     const k = this.keys;
     return Number(
       await this.redis.appendChange(
@@ -373,7 +419,9 @@ export class LedgerStore {
   }
 
   async changes(after: number, limit: number): Promise<{ changes: ChangeEntry[]; nextSeq: number }> {
-    const res = (await this.redis.xrange(this.keys.changes, `(${after}-1`, '+', 'COUNT', limit)) as Array<[string, string[]]>;
+    const res = (await this.redis.xrange(this.keys.changes, `(${after}-1`, '+', 'COUNT', limit)) as Array<
+      [string, string[]]
+    >;
     const changes = res.map(([id, fields]) => {
       const f: Record<string, string> = {};
       for (let i = 0; i < fields.length; i += 2) f[fields[i]!] = fields[i + 1]!;
@@ -416,14 +464,36 @@ export class LedgerStore {
 
   // ---- accounting, lists ---------------------------------------------------------------
 
-  async accounting(): Promise<Record<string, { received: number; linked: number; unlinked: number; quarantined: number; superseded: number; pending: number }>> {
+  async accounting(): Promise<
+    Record<
+      string,
+      {
+        received: number;
+        linked: number;
+        unlinked: number;
+        quarantined: number;
+        superseded: number;
+        pending: number;
+      }
+    >
+  > {
     const raw = await this.redis.hgetall(this.keys.accounting);
     const per: Record<string, Record<string, number>> = {};
     for (const [f, v] of Object.entries(raw)) {
       const [sys, field] = f.split(':') as [string, string];
       (per[sys] ??= {})[field] = Number(v);
     }
-    const out: Record<string, { received: number; linked: number; unlinked: number; quarantined: number; superseded: number; pending: number }> = {};
+    const out: Record<
+      string,
+      {
+        received: number;
+        linked: number;
+        unlinked: number;
+        quarantined: number;
+        superseded: number;
+        pending: number;
+      }
+    > = {};
     for (const [sys, c] of Object.entries(per)) {
       const versions = c['versions'] ?? 0;
       const identities = c['identities'] ?? 0;
@@ -452,7 +522,11 @@ export class LedgerStore {
   }
 
   /** Pages a lexicographic index (members ordered by id); the cursor is the last member. */
-  async listIndex(index: string, cursor: string | null, limit: number): Promise<{ ids: string[]; nextCursor: string | null; total: number }> {
+  async listIndex(
+    index: string,
+    cursor: string | null,
+    limit: number,
+  ): Promise<{ ids: string[]; nextCursor: string | null; total: number }> {
     const [ids, total] = await Promise.all([
       this.redis.zrangebylex(index, cursor ? `(${cursor}` : '-', '+', 'LIMIT', 0, limit),
       this.redis.zcard(index),

@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { CONNECTORS } from '../../../connectors/index.js';
 import { HubErrors } from '../../errors.js';
 import { SystemId } from '../../model/systems.js';
-import type { ApiDeps } from '../app.js';
+import type { ApiDeps } from '../deps.js';
 
 /** Connector status (last run, cursor, lag, errors) and on-demand runs. */
 export function registerConnectorRoutes(app: FastifyInstance, deps: ApiDeps): void {

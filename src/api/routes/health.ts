@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import type { ApiDeps } from '../app.js';
+import type { ApiDeps } from '../deps.js';
 
 /** Liveness (process up) and readiness (Redis reachable, a worker alive). */
 export function registerHealthRoutes(app: FastifyInstance, deps: ApiDeps): void {

@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { parsePushBody, replayKey, replayTtlSec, verifyPush } from '../../../connectors/smartcity/push.js';
 import type { SmartcityConfig } from '../../../connectors/smartcity/spec.js';
 import { HubErrors } from '../../errors.js';
-import type { ApiDeps } from '../app.js';
+import type { ApiDeps } from '../deps.js';
 
 /**
  * The smart-city push endpoint. It answers 2xx only once the batch is durably enqueued, so the

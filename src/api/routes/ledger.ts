@@ -8,7 +8,7 @@ import { parseRecordId, recordId } from '../../model/record.js';
 import { RecordKind, SystemId } from '../../model/systems.js';
 import { normalizeText } from '../../model/text.js';
 import { beijingDateOf } from '../../model/time.js';
-import type { ApiDeps } from '../app.js';
+import type { ApiDeps } from '../deps.js';
 
 const AsOf = z
   .string()
@@ -69,7 +69,7 @@ export function registerLedgerRoutes(app: FastifyInstance, deps: ApiDeps): void 
     let cursor = q.cursor ?? null;
     // Scan in key order until the page is full; the cursor is the last key looked at, so pages
     // stay stable while projects are being written.
-    for (let exhausted = false; !exhausted && items.length < q.limit; ) {
+    for (let exhausted = false; !exhausted && items.length < q.limit;) {
       const keys = await store.listProjectKeys(cursor, 500);
       exhausted = keys.length < 500;
       const raws = await Promise.all(keys.map((k) => store.getProjectRaw(k)));

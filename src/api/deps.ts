@@ -1,0 +1,14 @@
+import type { Logger } from 'pino';
+import type { Checklists } from '../../pipelines/merge/archive.js';
+import type { Queues } from '../../pipelines/runtime.js';
+import type { HubConfig } from '../config/schema.js';
+import type { LedgerStore } from '../ledger/store.js';
+
+/** What the API's routes are given (services shared with the workers of the same process). */
+export interface ApiDeps {
+  config: HubConfig;
+  store: LedgerStore;
+  queues: Queues;
+  log: Logger;
+  checklists: Checklists;
+}
