@@ -3,7 +3,7 @@ import { UnrecoverableError } from 'bullmq';
 import { connectorFor } from '../../connectors/index.js';
 import type { CommonConnectorConfig } from '../../src/connector/spec.js';
 import { HubError, HubErrors } from '../../src/errors.js';
-import { createHttpClient } from '../../src/http/client.js';
+import { connectorContext } from '../../src/connector/run.js';
 import type { SystemId } from '../../src/model/systems.js';
 import type { Processor, StageDeps } from '../runtime.js';
 
@@ -44,21 +44,12 @@ export async function runConnector(
   let pages = 0;
   let fetched = 0;
   try {
-    const http = createHttpClient({
-      system,
-      baseUrl: config.baseUrl,
-      timeoutMs: config.timeoutMs,
-      rateLimit: config.rateLimit,
-      maxResponseBytes: config.maxResponseBytes,
-      retry: config.retry,
-      log: runLog,
-      secrets: def.secrets(config),
-    });
+    const ctx = connectorContext(system, deps.config, runLog);
     const saved = await store.connectorState(system);
     const state = !opts.full && saved['state'] ? def.state.parse(JSON.parse(saved['state'])) : undefined;
     await store.saveConnector(system, { running: opts.runId, lastStart: new Date(started).toISOString() });
     runLog.info({ full: opts.full, resumed: state !== undefined }, 'connector run started');
-    for await (const page of def.read({ config, http, log: runLog }, state, { full: opts.full })) {
+    for await (const page of def.read(ctx, state, { full: opts.full })) {
       // Durable first: BullMQ's add resolves once the job is in Redis.
       await deps.queues.add('normalize', {
         system,

@@ -1,9 +1,12 @@
 #!/usr/bin/env node
 import { randomBytes } from 'node:crypto';
 import { Command, Option } from 'commander';
-import { CONNECTORS } from '../../connectors/index.js';
 import { sha256Hex } from '../api/auth.js';
-import { loadConfig, parseConfig } from '../config/load.js';
+import { stringify as stringifyYaml } from 'yaml';
+import { configSecrets, loadConfig, parseConfig } from '../config/load.js';
+import { checkConnector } from '../connector/run.js';
+import { createLogger } from '../log.js';
+import type { FaultMode } from '../sandbox/faults.js';
 import { HubError } from '../errors.js';
 import { startHub, type Hub } from '../hub.js';
 import { SystemId, SYSTEMS } from '../model/systems.js';
@@ -131,6 +134,50 @@ config
     );
   });
 
+program
+  .command('check')
+  .description(
+    'ask each connector whether it can reach and authenticate to its system (each within its timeout)',
+  )
+  .argument('[system]', `one of ${SYSTEMS.join(', ')} (default: every enabled connector)`)
+  .addOption(configOption())
+  .action(async (system: string | undefined, o: { config?: string }) => {
+    const cfg = loadConfig(o.config);
+    const systems = system
+      ? [SystemId.parse(system)]
+      : SYSTEMS.filter((s) => (cfg.connectors[s] as { enabled?: boolean } | undefined)?.enabled);
+    const log = createLogger({ level: 'silent', secrets: configSecrets(cfg) });
+    let failed = 0;
+    for (const s of systems) {
+      const res = await checkConnector(s, cfg, log);
+      if (!res.ok) failed++;
+      console.log(`${s.padEnd(10)} ${res.ok ? 'ok    ' : `FAILED (${res.failure})`}  ${res.detail}`);
+    }
+    process.exitCode = failed ? 1 : 0;
+  });
+
+program
+  .command('sandbox')
+  .description(
+    'run the simulators of the six systems on 127.0.0.1 and print their URLs (for trying a connector by hand)',
+  )
+  .option('--projects <n>', 'projects in the generated city', (v) => Number(v), 200)
+  .option('--seed <n>', 'generator seed', (v) => Number(v), 20241001)
+  .option('--fault <rule...>', 'inject faults, e.g. budget:http503:3 or oa:authExpired:1')
+  .action(async (o: { projects: number; seed: number; fault?: string[] }) => {
+    const sandbox = await startSandbox({ seed: o.seed, projects: o.projects });
+    for (const f of o.fault ?? []) {
+      const [sys, mode, times] = f.split(':');
+      sandbox.faults[SystemId.parse(sys)].add({ mode: mode as FaultMode, times: times ? Number(times) : 1 });
+    }
+    for (const [s, url] of Object.entries(sandbox.urls)) console.log(`${s.padEnd(10)} ${url}`);
+    console.log('\nconnectors section for a configuration file (sandbox credentials):\n');
+    console.log(stringifyYaml({ connectors: sandboxConnectors(sandbox.urls) }));
+    const stop = () => void sandbox.close().then(() => process.exit(0));
+    process.on('SIGINT', stop);
+    process.on('SIGTERM', stop);
+  });
+
 const keys = program.command('keys').description('API key tools');
 keys
   .command('new')
@@ -174,10 +221,6 @@ program
       `Try:\n  curl -s -H "Authorization: Bearer ${key}" ${url}/projects/${first}\n  curl -s -H "Authorization: Bearer ${key}" "${url}/projects?limit=5"\n\nPress Ctrl-C to stop.`,
     );
   });
-
-program.hook('preAction', () => {
-  void CONNECTORS;
-});
 
 program.parseAsync().catch((e: unknown) => {
   if (e instanceof HubError) console.error(`error ${e.code}: ${e.message}`);
