@@ -1,29 +1,21 @@
 import { readFileSync } from 'node:fs';
 import nock from 'nock';
-import pino from 'pino';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { ConnectorContext, RawPage } from '../../src/connector/define.js';
+import { describe, expect, it } from 'vitest';
+import type { ConnectorContext } from '../../src/connector/define.js';
 import { HubErrors } from '../../src/errors.js';
-import { createHttpClient } from '../../src/http/client.js';
-import { NormalizedRecord, type NormalizeResult } from '../../src/model/record.js';
+import {
+  collect,
+  connectorContext,
+  recordOf,
+  silentLog,
+  UNTHROTTLED,
+  useNock,
+} from '../../test/helpers/connectors.js';
 import { ASSET_CARDS_PATH } from './client.js';
 import asset from './index.js';
 import { parseExactJson } from './json.js';
 import { canonicalQuery, signatureHeaders, stringToSign } from './sign.js';
 import { AssetSpec, type AssetConfig, type AssetState } from './spec.js';
-
-// nock 15 intercepts through @mswjs/interceptors, which calls Promise.withResolvers: Node 22+
-// has it, the Node 20 this project supports does not.
-const PromiseCtor = Promise as unknown as { withResolvers?: () => unknown };
-PromiseCtor.withResolvers ??= () => {
-  let resolve: unknown;
-  let reject: unknown;
-  const promise = new Promise((res, rej) => {
-    resolve = res;
-    reject = rej;
-  });
-  return { promise, resolve, reject };
-};
 
 const BASE = 'https://asset.example.gov.cn';
 const APP_KEY = 'ak-ledger-hub-01';
@@ -38,24 +30,14 @@ function makeCtx(opts: { now?: () => number; pageSize?: number } = {}): Connecto
     retry: { attempts: 4, baseMs: 1, maxMs: 5 },
     ...(opts.pageSize ? { pageSize: opts.pageSize } : {}),
   });
-  const log = pino({ level: 'silent' });
-  const http = createHttpClient({
-    system: 'asset',
-    baseUrl: config.baseUrl,
-    timeoutMs: 5_000,
-    rateLimit: { rps: 1_000, burst: 1_000 },
-    maxResponseBytes: config.maxResponseBytes,
-    retry: config.retry,
-    log,
-    secrets: asset.secrets(config),
-  });
-  return { config, http, log, ...(opts.now ? { now: opts.now } : {}) };
+  const ctx = connectorContext(asset, config, silentLog(), FAST);
+  return { ...ctx, ...(opts.now ? { now: opts.now } : {}) };
 }
 
-async function readAll(ctx: ConnectorContext<AssetConfig>, state?: AssetState, full = false) {
-  const pages: RawPage<AssetState>[] = [];
-  for await (const p of asset.read(ctx, state, { full })) pages.push(p);
-  return pages;
+const FAST = { timeoutMs: 5_000, rateLimit: UNTHROTTLED };
+
+function readAll(ctx: ConnectorContext<AssetConfig>, state?: AssetState, full = false) {
+  return collect(asset.read(ctx, state, { full }));
 }
 
 function envelope(data: unknown, code = 'OK', success = true): string {
@@ -88,11 +70,6 @@ function card(over: Record<string, unknown> = {}): Record<string, unknown> {
   };
 }
 
-function normalized(r: NormalizeResult) {
-  if (!r.ok) throw new Error(`quarantined: ${r.reason}`);
-  return NormalizedRecord.parse(r.record);
-}
-
 /** What the platform does on its side: recompute the signature from the request as received. */
 function verifies(req: Request): boolean {
   const url = new URL(req.url);
@@ -119,12 +96,7 @@ function signing(req: Request): Record<string, string | null> {
   };
 }
 
-beforeAll(() => {
-  nock.disableNetConnect();
-});
-afterEach(() => {
-  nock.cleanAll();
-});
+useNock();
 
 describe('request signing (asset.md §1)', () => {
   const example = {
@@ -235,16 +207,12 @@ describe('request signing (asset.md §1)', () => {
 
   it('signs the path as sent when the base URL has a path of its own', async () => {
     const ctx = makeCtx();
-    const config = { ...ctx.config, baseUrl: `${BASE}/gw/` };
-    const http = createHttpClient({
-      system: 'asset',
-      baseUrl: config.baseUrl,
-      timeoutMs: 5_000,
-      rateLimit: { rps: 1_000, burst: 1_000 },
-      maxResponseBytes: config.maxResponseBytes,
-      retry: config.retry,
-      log: ctx.log,
-    });
+    const { config, http } = connectorContext(
+      asset,
+      { ...ctx.config, baseUrl: `${BASE}/gw/` },
+      ctx.log,
+      FAST,
+    );
     let ok = false;
     nock(BASE)
       .get(`/gw${ASSET_CARDS_PATH}`)
@@ -443,7 +411,7 @@ describe('exact original values', () => {
     const [page] = await readAll(ctx);
     const raw = page!.records[0] as { originalValue: unknown };
     expect(raw.originalValue).toBe(text);
-    expect(normalized(asset.normalize(raw, 'asset-cards')).data).toMatchObject({ originalValueFen: fen });
+    expect(recordOf(asset.normalize(raw, 'asset-cards')).data).toMatchObject({ originalValueFen: fen });
   });
 
   it('keeps integers as numbers and refuses ones that are not exact', () => {
@@ -462,7 +430,7 @@ describe('normalize', () => {
   it('maps the sample cards with concrete values', () => {
     const text = fixture('asset-cards-page-1.json');
     const items = (parseExactJson(text) as { data: { items: unknown[] } }).data.items;
-    const records = items.map((i) => normalized(asset.normalize(i, 'asset-cards')));
+    const records = items.map((i) => recordOf(asset.normalize(i, 'asset-cards')));
     expect(records[0]).toEqual({
       system: 'asset',
       kind: 'assetCard',
@@ -490,7 +458,7 @@ describe('normalize', () => {
   });
 
   it.each(['已处置', '出租', '闲置', '在用'])('a card with status %s stays active', (status) => {
-    const r = normalized(asset.normalize(card({ status }), 'asset-cards'));
+    const r = recordOf(asset.normalize(card({ status }), 'asset-cards'));
     expect(r.state).toBe('active');
     expect(r.data).toMatchObject({ status });
   });
@@ -509,7 +477,7 @@ describe('normalize', () => {
   });
 
   it('canonicalizes a full-width or dashless project code', () => {
-    const r = normalized(
+    const r = recordOf(
       asset.normalize(
         card({ projectCode: '２０２３１５０２０３４８０１０００１２３', sourceContractNo: null }),
         'asset-cards',
@@ -532,17 +500,17 @@ describe('normalize', () => {
   });
 
   it('a card with neither contract nor project code is kept, without keys', () => {
-    const r = normalized(asset.normalize(card({ sourceContractNo: null, projectCode: '' }), 'asset-cards'));
+    const r = recordOf(asset.normalize(card({ sourceContractNo: null, projectCode: '' }), 'asset-cards'));
     expect(r.keys).toEqual({});
   });
 
   it('flags a custodian USCC whose check character fails, and keeps a non-USCC as entered', () => {
-    const bad = normalized(
+    const bad = recordOf(
       asset.normalize(card({ custodianUnit: { name: 'x', uscc: '11150202927515800B' } }), 'asset-cards'),
     );
     expect(bad.warnings).toEqual(['USCC_CHECKSUM']);
     expect(bad.data).toMatchObject({ custodian: { uscc: '11150202927515800B' } });
-    const regNo = normalized(
+    const regNo = recordOf(
       asset.normalize(card({ custodianUnit: { name: 'x', uscc: '150202000012345' } }), 'asset-cards'),
     );
     expect(regNo.warnings).toEqual([]);

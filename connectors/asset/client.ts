@@ -4,7 +4,8 @@
  */
 import type { AxiosRequestConfig } from 'axios';
 import type { CheckResult, ConnectorContext, RawPage } from '../../src/connector/define.js';
-import { HubError, HubErrors } from '../../src/errors.js';
+import { checkFailure } from '../../src/connector/check.js';
+import { HubErrors } from '../../src/errors.js';
 import { readEnvelope } from './envelope.js';
 import { AssetCardsPage } from './records.js';
 import { newNonce, queryParams, signatureHeaders } from './sign.js';
@@ -130,20 +131,7 @@ export class AssetClient {
       if (!res.ok) return { ok: false, failure: 'other', detail: res.cursorInvalid };
       return { ok: true, detail: `asset cards readable (${res.page.items.length} on a 1-card page)` };
     } catch (e) {
-      return checkFailure(e);
+      return checkFailure(e, this.ctx.http.redact);
     }
   }
-}
-
-const CHECK_FAILURES: Record<string, Exclude<CheckResult, { ok: true }>['failure']> = {
-  [HubErrors.SOURCE_AUTH.spec.code]: 'auth',
-  [HubErrors.SOURCE_UNREACHABLE.spec.code]: 'connection',
-  [HubErrors.SOURCE_TLS.spec.code]: 'tls',
-  [HubErrors.SOURCE_PAYLOAD.spec.code]: 'payload',
-};
-
-/** A failed check, classified for operators (`hub connectors check`). */
-export function checkFailure(e: unknown): CheckResult {
-  if (!(e instanceof HubError)) return { ok: false, failure: 'other', detail: String(e) };
-  return { ok: false, failure: CHECK_FAILURES[e.code] ?? 'other', detail: e.message };
 }

@@ -1,16 +1,13 @@
 /**
  * Pure: one raw asset card → a normalized `assetCard` record, or the reason to quarantine it.
  */
-import type { z } from 'zod';
 import { canonicalInvestmentCode, checkUscc, isContractNo } from '../../src/model/codes.js';
-import { MoneyError, toFen } from '../../src/model/money.js';
+import { toFen } from '../../src/model/money.js';
 import type { LinkKeys, NormalizeResult, RecordOfKind } from '../../src/model/record.js';
 import { textOrNull } from '../../src/model/text.js';
-import { businessDateOrNull, DateError, isoUtc } from '../../src/model/time.js';
+import { businessDateOrNull, isoUtc } from '../../src/model/time.js';
+import { field, Invalid, issuesReason } from '../shared/invalid.js';
 import { AssetCardRaw } from './records.js';
-
-/** A field that makes the card invalid; its message is the quarantine reason. */
-class Invalid extends Error {}
 
 export const USCC_CHECKSUM = 'USCC_CHECKSUM';
 
@@ -18,22 +15,9 @@ function quarantine(reason: string, sourceId: string | null): NormalizeResult {
   return { ok: false, reason, kind: 'assetCard', sourceId };
 }
 
-function issues(error: z.ZodError): string {
-  return error.issues.map((i) => `${i.path.join('.') || '(record)'}: ${i.message}`).join('; ');
-}
-
 function sourceIdOf(raw: unknown): string | null {
   const code = (raw as { assetCode?: unknown } | null)?.assetCode;
   return typeof code === 'string' && code.trim() !== '' ? code.trim() : null;
-}
-
-function field<T>(name: string, f: () => T): T {
-  try {
-    return f();
-  } catch (e) {
-    if (e instanceof MoneyError || e instanceof DateError) throw new Invalid(`${name}: ${e.message}`);
-    throw e;
-  }
 }
 
 /** Entry errors of zero or negative value are set aside (asset.md §5). */
@@ -73,7 +57,7 @@ function custodianUscc(raw: string | null | undefined, warnings: Set<string>): s
 
 export function normalizeAssetCard(raw: unknown): NormalizeResult {
   const parsed = AssetCardRaw.safeParse(raw);
-  if (!parsed.success) return quarantine(issues(parsed.error), sourceIdOf(raw));
+  if (!parsed.success) return quarantine(issuesReason(parsed.error, '(record)'), sourceIdOf(raw));
   const card = parsed.data;
   try {
     const warnings = new Set<string>();

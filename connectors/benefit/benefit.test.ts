@@ -1,17 +1,20 @@
 import { readFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import nock from 'nock';
-import { pino } from 'pino';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { ConnectorContext, RawPage } from '../../src/connector/define.js';
+import { describe, expect, it } from 'vitest';
 import { HubErrors } from '../../src/errors.js';
-import { createHttpClient } from '../../src/http/client.js';
-import { NormalizedRecord } from '../../src/model/record.js';
+import {
+  capturingLog,
+  collect,
+  connectionReset,
+  connectorContext,
+  recordOf,
+  refusedBaseUrl,
+  useNock,
+} from '../../test/helpers/connectors.js';
 import { DISBURSEMENTS_PATH } from './client.js';
 import benefit from './index.js';
-import { installPromiseWithResolvers } from './nodeCompat.js';
 import { normalizeBenefit } from './normalize.js';
-import { BenefitSpec, type BenefitConfig, type BenefitState } from './spec.js';
+import { BenefitSpec, type BenefitConfig } from './spec.js';
 
 const BASE = 'https://benefit.example.gov.cn';
 const TOKEN = 'benefit-test-token-9d41';
@@ -34,8 +37,7 @@ function body(rows: unknown[], total: number, offset = 0, limit = 4) {
 }
 
 function setup(overrides: Partial<Record<keyof BenefitConfig, unknown>> = {}) {
-  const lines: string[] = [];
-  const log = pino({ level: 'debug' }, { write: (s: string) => void lines.push(s) });
+  const { log, lines } = capturingLog('debug');
   const config = BenefitSpec.parse({
     baseUrl: BASE,
     auth: { token: TOKEN },
@@ -43,24 +45,7 @@ function setup(overrides: Partial<Record<keyof BenefitConfig, unknown>> = {}) {
     pageSize: 4,
     ...overrides,
   });
-  const http = createHttpClient({
-    system: 'benefit',
-    baseUrl: config.baseUrl,
-    timeoutMs: config.timeoutMs,
-    rateLimit: config.rateLimit,
-    maxResponseBytes: config.maxResponseBytes,
-    retry: config.retry,
-    log,
-    secrets: benefit.secrets(config),
-  });
-  const ctx: ConnectorContext<BenefitConfig> = { config, http, log };
-  return { ctx, lines };
-}
-
-async function collect(it: AsyncIterable<RawPage<BenefitState>>) {
-  const pages: RawPage<BenefitState>[] = [];
-  for await (const p of it) pages.push(p);
-  return pages;
+  return { ctx: connectorContext(benefit, config, log), lines };
 }
 
 function listing(query: Record<string, string>) {
@@ -70,27 +55,12 @@ function listing(query: Record<string, string>) {
 }
 
 function normalizeOk(raw: unknown) {
-  const r = normalizeBenefit(raw, 'disbursements');
-  if (!r.ok) throw new Error(`expected a record, got quarantine: ${r.reason}`);
-  const rec = NormalizedRecord.parse(r.record);
+  const rec = recordOf(normalizeBenefit(raw, 'disbursements'));
   if (rec.kind !== 'subsidy') throw new Error(`expected a subsidy, got ${rec.kind}`);
   return rec;
 }
 
-/** An Error instance: nock 15 turns a plain object into a 5 s abort instead of a reset. */
-function connectionReset() {
-  return Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' });
-}
-
-beforeAll(() => {
-  installPromiseWithResolvers();
-  nock.disableNetConnect();
-});
-
-afterEach(() => {
-  nock.cleanAll();
-  nock.disableNetConnect();
-});
+useNock();
 
 describe('benefit normalize', () => {
   it('maps a paid disbursement with exact fen amounts and its link keys', () => {
@@ -413,16 +383,8 @@ describe('benefit check', () => {
   });
 
   it('answers failure connection when the connection is refused', async () => {
-    const port = await new Promise<number>((resolve) => {
-      const srv = createServer();
-      srv.listen(0, '127.0.0.1', () => {
-        const { port } = srv.address() as { port: number };
-        srv.close(() => resolve(port));
-      });
-    });
-    nock.enableNetConnect('127.0.0.1');
     const { ctx } = setup({
-      baseUrl: `http://127.0.0.1:${port}`,
+      baseUrl: await refusedBaseUrl(),
       retry: { attempts: 2, baseMs: 1, maxMs: 5 },
     });
     const r = await benefit.check(ctx);

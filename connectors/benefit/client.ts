@@ -1,39 +1,13 @@
 import type { CheckResult, ConnectorContext, RawPage } from '../../src/connector/define.js';
-import { HubError, HubErrors } from '../../src/errors.js';
+import { checkWithin } from '../../src/connector/check.js';
 import { isoToEpochMs } from '../../src/model/time.js';
+import { queryString } from '../shared/query.js';
 import { interpretPage } from './envelope.js';
 import { DISBURSEMENTS_STREAM, type DisbursementPage } from './records.js';
 import type { BenefitConfig, BenefitState } from './spec.js';
 import { AnchoredWalk, beijingIso } from './walk.js';
 
 export const DISBURSEMENTS_PATH = '/benefit/api/open/v1/disbursements';
-
-function query(params: Record<string, string | number | null>): string {
-  return Object.entries(params)
-    .filter((e): e is [string, string | number] => e[1] !== null)
-    .map(([k, v]) => `${encodeURIComponent(k)}=${encodeURIComponent(String(v))}`)
-    .join('&');
-}
-
-/** Maps an error of `check()` to the failure class operators see. */
-export function checkFailure(e: unknown): Extract<CheckResult, { ok: false }> {
-  if (e instanceof HubError) {
-    const failure =
-      e.code === HubErrors.SOURCE_AUTH.spec.code
-        ? 'auth'
-        : e.code === HubErrors.SOURCE_UNREACHABLE.spec.code
-          ? 'connection'
-          : e.code === HubErrors.SOURCE_TLS.spec.code
-            ? 'tls'
-            : e.code === HubErrors.SOURCE_PAYLOAD.spec.code
-              ? 'payload'
-              : 'other';
-    return { ok: false, failure, detail: e.message };
-  }
-  if (e instanceof Error && e.name === 'TimeoutError')
-    return { ok: false, failure: 'connection', detail: e.message };
-  return { ok: false, failure: 'other', detail: e instanceof Error ? e.message : String(e) };
-}
 
 /** The disbursement API (benefit.md) over the hub's HTTP layer: static token, offset pages. */
 export class BenefitClient {
@@ -48,7 +22,7 @@ export class BenefitClient {
     return http.call({
       request: {
         method: 'GET',
-        url: `${DISBURSEMENTS_PATH}?${query({ updatedFrom, offset, limit })}`,
+        url: `${DISBURSEMENTS_PATH}?${queryString({ updatedFrom, offset, limit })}`,
         headers: { Accept: 'application/json', 'X-Access-Token': config.auth.token },
       },
       interpret: (res) => interpretPage(res, http.system, http.redact),
@@ -57,15 +31,11 @@ export class BenefitClient {
   }
 
   /** Reads one row: proves reachability, the token and the response format, within the timeout. */
-  async check(): Promise<CheckResult> {
-    const deadline = AbortSignal.timeout(this.ctx.config.timeoutMs);
-    const signal = this.ctx.signal ? AbortSignal.any([this.ctx.signal, deadline]) : deadline;
-    try {
+  check(): Promise<CheckResult> {
+    return checkWithin(this.ctx, async (signal) => {
       const page = await new BenefitClient({ ...this.ctx, signal }).listPage(null, 0, 1);
-      return { ok: true, detail: `authenticated; ${page.total} disbursements` };
-    } catch (e) {
-      return checkFailure(e);
-    }
+      return `authenticated; ${page.total} disbursements`;
+    });
   }
 
   /**

@@ -1,16 +1,10 @@
-import type { z } from 'zod';
 import { checkUscc } from '../../src/model/codes.js';
 import { MoneyError, toFen } from '../../src/model/money.js';
 import type { LinkKeys, NormalizeResult } from '../../src/model/record.js';
 import { normalizeProjectName, textOrNull } from '../../src/model/text.js';
-import { businessDateOrNull, DateError, isoToEpochMs, isoUtc } from '../../src/model/time.js';
+import { DateError, isoToEpochMs, isoUtc } from '../../src/model/time.js';
+import { dateField, Invalid, issuesReason } from '../shared/invalid.js';
 import { DISBURSEMENTS_STREAM, DisbursementRaw, REVOKED } from './records.js';
-
-class Invalid extends Error {}
-
-function issues(error: z.ZodError): string {
-  return error.issues.map((i) => `${i.path.join('.') || 'record'}: ${i.message}`).join('; ');
-}
 
 function sourceIdOf(raw: unknown): string | null {
   if (typeof raw !== 'object' || raw === null) return null;
@@ -29,15 +23,6 @@ function amountFen(name: string, value: string | number): number {
   }
   if (fen < 0) throw new Invalid(`${name} ${JSON.stringify(value)}: negative`);
   return fen;
-}
-
-function dateField(name: string, value: string | null | undefined): string | null {
-  try {
-    return businessDateOrNull(value);
-  } catch (e) {
-    if (e instanceof DateError) throw new Invalid(`${name} ${JSON.stringify(value)}: ${e.why}`);
-    throw e;
-  }
 }
 
 /**
@@ -65,7 +50,7 @@ export function normalizeBenefit(raw: unknown, stream: string): NormalizeResult 
   const reject = (reason: string): NormalizeResult => ({ ok: false, reason, kind: 'subsidy', sourceId });
   if (stream !== DISBURSEMENTS_STREAM) return reject(`unknown stream ${JSON.stringify(stream)}`);
   const parsed = DisbursementRaw.safeParse(raw);
-  if (!parsed.success) return reject(issues(parsed.error));
+  if (!parsed.success) return reject(issuesReason(parsed.error, 'record'));
   const row = parsed.data;
   try {
     const updatedAt = row.updatedAt.trim();

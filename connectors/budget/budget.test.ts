@@ -1,37 +1,28 @@
 import { readFileSync } from 'node:fs';
-import { Writable } from 'node:stream';
 import { XMLParser } from 'fast-xml-parser';
 import iconv from 'iconv-lite';
 import nock from 'nock';
-import { pino, type Logger } from 'pino';
-import { afterEach, beforeAll, afterAll, describe, expect, it } from 'vitest';
-import type { ConnectorContext, RawPage } from '../../src/connector/define.js';
+import type { Logger } from 'pino';
+import { describe, expect, it } from 'vitest';
+import type { ConnectorContext } from '../../src/connector/define.js';
 import { HubErrors, type HubError } from '../../src/errors.js';
-import { createHttpClient } from '../../src/http/client.js';
+import {
+  capturingLog,
+  collect,
+  collectUntilError,
+  connectorContext,
+  silentLog,
+  useNock,
+} from '../../test/helpers/connectors.js';
 import { GATEWAY_PATH } from './client.js';
 import { beijingReqTime, buildRequestXml, decodeBody, parseResponse, unescapeXml } from './envelope.js';
 import connector, { BudgetSpec, BudgetState, normalizeBudget, type BudgetConfig } from './index.js';
-
-// nock 15 intercepts through @mswjs/interceptors, which calls Promise.withResolvers (Node 22+);
-// the hub supports Node 20, so the test supplies it until a shared test setup does.
-const PromiseCtor = Promise as unknown as { withResolvers?: () => unknown };
-PromiseCtor.withResolvers ??= () => {
-  let resolve!: (v: unknown) => void;
-  let reject!: (e: unknown) => void;
-  const promise = new Promise((res, rej) => {
-    resolve = res;
-    reject = rej;
-  });
-  return { promise, resolve, reject };
-};
 
 const BASE = 'http://budget.test';
 const SECRET = 'yth-test-secret-9d41c7';
 const fixture = (name: string) => readFileSync(new URL(`./fixtures/${name}`, import.meta.url));
 
-beforeAll(() => nock.disableNetConnect());
-afterAll(() => nock.enableNetConnect('127.0.0.1'));
-afterEach(() => nock.cleanAll());
+useNock();
 
 function makeCtx(
   o: { attempts?: number; maxMs?: number; log?: Logger } = {},
@@ -41,18 +32,7 @@ function makeCtx(
     auth: { SysCode: 'BTLEDGER', Token: SECRET },
     retry: { attempts: o.attempts ?? 4, baseMs: 1, maxMs: o.maxMs ?? 5 },
   });
-  const log = o.log ?? pino({ level: 'silent' });
-  const http = createHttpClient({
-    system: 'budget',
-    baseUrl: config.baseUrl,
-    timeoutMs: config.timeoutMs,
-    rateLimit: config.rateLimit,
-    maxResponseBytes: config.maxResponseBytes,
-    retry: config.retry,
-    log,
-    secrets: connector.secrets(config),
-  });
-  return { config, http, log };
+  return connectorContext(connector, config, o.log ?? silentLog());
 }
 
 // ---- a scripted gateway at the HTTP edge -------------------------------------------------------
@@ -157,25 +137,6 @@ function gateway(steps: Step[]): Sent[] {
     }
   }
   return sent;
-}
-
-async function collect<S>(it: AsyncIterable<RawPage<S>>): Promise<RawPage<S>[]> {
-  const out: RawPage<S>[] = [];
-  for await (const p of it) out.push(p);
-  return out;
-}
-
-/** Reads, keeping the pages yielded before a failure. */
-async function collectUntilError<S>(
-  it: AsyncIterable<RawPage<S>>,
-): Promise<{ pages: RawPage<S>[]; error: unknown }> {
-  const pages: RawPage<S>[] = [];
-  try {
-    for await (const p of it) pages.push(p);
-  } catch (error) {
-    return { pages, error };
-  }
-  return { pages, error: undefined };
 }
 
 const done = (syncPoint: string) => page([], { syncPoint });
@@ -733,8 +694,7 @@ describe('read', () => {
   });
 
   it('2002: restarts the pass from the last stored SyncPoint', async () => {
-    const lines: string[] = [];
-    const log = pino({ level: 'info' }, { write: (l: string) => void lines.push(l) });
+    const { log, lines } = capturingLog('info');
     const sent = gateway([
       retCode('2002', '续传令牌无效'),
       page([project('150203202304000517')], 'tok-a'),
@@ -800,8 +760,7 @@ describe('read', () => {
   });
 
   it('3001 with HTTP 429: waits the Retry-After seconds, then repeats', async () => {
-    const lines: string[] = [];
-    const log = pino({ level: 'info' }, { write: (l: string) => void lines.push(l) });
+    const { log, lines } = capturingLog('info');
     const sent = gateway([
       retCode('3001', '请求过于频繁', 429, { 'Retry-After': '1' }),
       done('sp-x'),
@@ -910,14 +869,7 @@ describe('read', () => {
   });
 
   it('never writes the Token to a log line or an error, even when the platform echoes it', async () => {
-    const chunks: string[] = [];
-    const sink = new Writable({
-      write(chunk: Buffer, _enc, cb) {
-        chunks.push(chunk.toString('utf8'));
-        cb();
-      },
-    });
-    const log = pino({ level: 'trace' }, sink);
+    const { log, lines: chunks } = capturingLog('trace');
     gateway([
       retCode('9001', `系统繁忙 Token=${SECRET}`),
       () => [503, `<html>bad gateway for ${SECRET}</html>`, { 'Content-Type': 'text/html' }],

@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { AxiosResponse } from 'axios';
 import type { CheckResult, ConnectorContext, RawPage } from '../../src/connector/define.js';
-import { HubError, HubErrors } from '../../src/errors.js';
+import { checkFailure } from '../../src/connector/check.js';
+import { HubErrors } from '../../src/errors.js';
 import { parseRetryAfter } from '../../src/http/backoff.js';
 import { beijingReqTime, buildRequestXml, decodeBody, parseResponse, PayloadError } from './envelope.js';
 import { BUDGET_SERVICES, type BudgetService } from './records.js';
@@ -204,20 +205,7 @@ export class BudgetClient {
         ? { ok: true, detail: `XMK.QUERY answered ${res.records.length} record(s)` }
         : { ok: false, failure: 'payload', detail: `RetCode ${res.retCode} to a request without a cursor` };
     } catch (e) {
-      return {
-        ok: false,
-        failure: failureOf(e),
-        detail: this.ctx.http.redact((e as Error).message ?? String(e)),
-      };
+      return checkFailure(e, this.ctx.http.redact);
     }
   }
-}
-
-function failureOf(e: unknown): Exclude<CheckResult, { ok: true }>['failure'] {
-  if (!(e instanceof HubError)) return 'other';
-  if (HubErrors.SOURCE_AUTH.is(e)) return 'auth';
-  if (HubErrors.SOURCE_TLS.is(e)) return 'tls';
-  if (HubErrors.SOURCE_UNREACHABLE.is(e) || HubErrors.SOURCE_TRANSIENT.is(e)) return 'connection';
-  if (HubErrors.SOURCE_PAYLOAD.is(e) || HubErrors.SOURCE_TOO_LARGE.is(e)) return 'payload';
-  return 'other';
 }

@@ -1,6 +1,8 @@
 import type { AxiosRequestConfig } from 'axios';
 import type { CheckResult, ConnectorContext, RawPage } from '../../src/connector/define.js';
-import { HubError, HubErrors } from '../../src/errors.js';
+import { checkWithin } from '../../src/connector/check.js';
+import { HubErrors } from '../../src/errors.js';
+import { queryString } from '../shared/query.js';
 import { interpretEnvelope } from './envelope.js';
 import { DOCUMENTS_STREAM, DocumentPage } from './records.js';
 import type { OaConfig, OaState } from './spec.js';
@@ -8,34 +10,6 @@ import { OaTokenSource } from './token.js';
 import { WalkTracker } from './walk.js';
 
 export const DOCUMENTS_PATH = '/oa/api/v1/documents';
-
-/** Query string with `%20` for spaces, as oa.md §3 writes `updateTimeFrom`. */
-function query(params: Record<string, string | number | null>): string {
-  return Object.entries(params)
-    .filter((e): e is [string, string | number] => e[1] !== null)
-    .map(([k, v]) => `${encodeURIComponent(k)}=${encodeURIComponent(String(v))}`)
-    .join('&');
-}
-
-/** Maps an error of `check()` to the failure class operators see. */
-export function checkFailure(e: unknown): Extract<CheckResult, { ok: false }> {
-  if (e instanceof HubError) {
-    const failure =
-      e.code === HubErrors.SOURCE_AUTH.spec.code || e.code === HubErrors.SOURCE_AUTH_EXPIRED.spec.code
-        ? 'auth'
-        : e.code === HubErrors.SOURCE_UNREACHABLE.spec.code
-          ? 'connection'
-          : e.code === HubErrors.SOURCE_TLS.spec.code
-            ? 'tls'
-            : e.code === HubErrors.SOURCE_PAYLOAD.spec.code
-              ? 'payload'
-              : 'other';
-    return { ok: false, failure, detail: e.message };
-  }
-  if (e instanceof Error && e.name === 'TimeoutError')
-    return { ok: false, failure: 'connection', detail: e.message };
-  return { ok: false, failure: 'other', detail: e instanceof Error ? e.message : String(e) };
-}
 
 /** The OA document API (oa.md) over the hub's HTTP layer: bearer token, envelope, page walk. */
 export class OaClient {
@@ -73,7 +47,7 @@ export class OaClient {
     return this.api(
       {
         method: 'GET',
-        url: `${DOCUMENTS_PATH}?${query({ updateTimeFrom, pageNo, pageSize })}`,
+        url: `${DOCUMENTS_PATH}?${queryString({ updateTimeFrom, pageNo, pageSize })}`,
         headers: { Accept: 'application/json' },
       },
       (data) => {
@@ -89,15 +63,11 @@ export class OaClient {
    * Obtains a token and reads one document: proves reachability, credentials and the envelope.
    * Retries stop at the configured timeout, so a dead source answers promptly.
    */
-  async check(): Promise<CheckResult> {
-    const deadline = AbortSignal.timeout(this.ctx.config.timeoutMs);
-    const signal = this.ctx.signal ? AbortSignal.any([this.ctx.signal, deadline]) : deadline;
-    try {
+  check(): Promise<CheckResult> {
+    return checkWithin(this.ctx, async (signal) => {
       const page = await new OaClient({ ...this.ctx, signal }).listPage(null, 1, 1);
-      return { ok: true, detail: `authenticated; ${page.total} documents` };
-    } catch (e) {
-      return checkFailure(e);
-    }
+      return `authenticated; ${page.total} documents`;
+    });
   }
 
   /**

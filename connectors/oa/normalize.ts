@@ -1,29 +1,14 @@
-import type { z } from 'zod';
 import { canonicalInvestmentCode, isPermitNo } from '../../src/model/codes.js';
 import type { LinkKeys, NormalizeResult } from '../../src/model/record.js';
 import { normalizeText, textOrNull } from '../../src/model/text.js';
-import { beijingToIso, businessDateOrNull, DateError } from '../../src/model/time.js';
+import { beijingToIso, DateError } from '../../src/model/time.js';
+import { dateField, Invalid, issuesReason } from '../shared/invalid.js';
 import { DOC_TYPES, DOCUMENTS_STREAM, DocumentRaw, VOIDED } from './records.js';
-
-class Invalid extends Error {}
-
-function issues(error: z.ZodError): string {
-  return error.issues.map((i) => `${i.path.join('.') || 'record'}: ${i.message}`).join('; ');
-}
 
 function sourceIdOf(raw: unknown): string | null {
   if (typeof raw !== 'object' || raw === null) return null;
   const id = (raw as { docId?: unknown }).docId;
   return typeof id === 'string' && id.trim() !== '' ? id.trim() : null;
-}
-
-function dateField(name: string, value: string | null | undefined): string | null {
-  try {
-    return businessDateOrNull(value);
-  } catch (e) {
-    if (e instanceof DateError) throw new Invalid(`${name} ${JSON.stringify(value)}: ${e.why}`);
-    throw e;
-  }
 }
 
 function keysOf(doc: DocumentRaw, title: string): LinkKeys {
@@ -55,7 +40,7 @@ export function normalizeOa(raw: unknown, stream: string): NormalizeResult {
   const reject = (reason: string): NormalizeResult => ({ ok: false, reason, kind: 'document', sourceId });
   if (stream !== DOCUMENTS_STREAM) return reject(`unknown stream ${JSON.stringify(stream)}`);
   const parsed = DocumentRaw.safeParse(raw);
-  if (!parsed.success) return reject(issues(parsed.error));
+  if (!parsed.success) return reject(issuesReason(parsed.error, 'record'));
   const doc = parsed.data;
   try {
     const docType = DOC_TYPES.get(doc.docType.trim());

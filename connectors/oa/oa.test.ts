@@ -1,17 +1,20 @@
 import { readFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import nock from 'nock';
-import { pino } from 'pino';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { ConnectorContext, RawPage } from '../../src/connector/define.js';
+import { describe, expect, it } from 'vitest';
 import { HubErrors } from '../../src/errors.js';
-import { createHttpClient } from '../../src/http/client.js';
-import { NormalizedRecord } from '../../src/model/record.js';
+import {
+  capturingLog,
+  collect,
+  connectionReset,
+  connectorContext,
+  recordOf,
+  refusedBaseUrl,
+  useNock,
+} from '../../test/helpers/connectors.js';
 import { DOCUMENTS_PATH } from './client.js';
 import oa from './index.js';
-import { installPromiseWithResolvers } from './nodeCompat.js';
 import { normalizeOa } from './normalize.js';
-import { OaSpec, type OaConfig, type OaState } from './spec.js';
+import { OaSpec, type OaConfig } from './spec.js';
 import { TOKEN_PATH } from './token.js';
 
 const BASE = 'https://oa.example.gov.cn';
@@ -38,8 +41,7 @@ function pageBody(list: unknown[], pageNo: number, pages: number, total = pages 
 }
 
 function setup(overrides: Partial<Record<keyof OaConfig, unknown>> = {}) {
-  const lines: string[] = [];
-  const log = pino({ level: 'debug' }, { write: (s: string) => void lines.push(s) });
+  const { log, lines } = capturingLog('debug');
   const config = OaSpec.parse({
     baseUrl: BASE,
     auth: { client_id: CLIENT_ID, client_secret: SECRET },
@@ -47,24 +49,7 @@ function setup(overrides: Partial<Record<keyof OaConfig, unknown>> = {}) {
     pageSize: 5,
     ...overrides,
   });
-  const http = createHttpClient({
-    system: 'oa',
-    baseUrl: config.baseUrl,
-    timeoutMs: config.timeoutMs,
-    rateLimit: config.rateLimit,
-    maxResponseBytes: config.maxResponseBytes,
-    retry: config.retry,
-    log,
-    secrets: oa.secrets(config),
-  });
-  const ctx: ConnectorContext<OaConfig> = { config, http, log };
-  return { ctx, lines };
-}
-
-async function collect(it: AsyncIterable<RawPage<OaState>>) {
-  const pages: RawPage<OaState>[] = [];
-  for await (const p of it) pages.push(p);
-  return pages;
+  return { ctx: connectorContext(oa, config, log), lines };
 }
 
 function tokenScope(token = TOKEN, times = 1) {
@@ -77,16 +62,8 @@ function listing(query: Record<string, string>, bearer = TOKEN) {
     .query(query);
 }
 
-/** An Error instance: nock 15 turns a plain object into a 5 s abort instead of a reset. */
-function connectionReset() {
-  return Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' });
-}
-
 function normalizeOk(raw: unknown) {
-  const r = normalizeOa(raw, 'documents');
-  if (!r.ok) throw new Error(`expected a record, got quarantine: ${r.reason}`);
-  // Every record must satisfy the shared model, not just the fields asserted.
-  const rec = NormalizedRecord.parse(r.record);
+  const rec = recordOf(normalizeOa(raw, 'documents'));
   if (rec.kind !== 'document') throw new Error(`expected a document, got ${rec.kind}`);
   return rec;
 }
@@ -97,15 +74,7 @@ function docById(id: string): Doc {
   return d;
 }
 
-beforeAll(() => {
-  installPromiseWithResolvers();
-  nock.disableNetConnect();
-});
-
-afterEach(() => {
-  nock.cleanAll();
-  nock.disableNetConnect();
-});
+useNock();
 
 describe('oa normalize', () => {
   it('maps a feasibility approval with its investment code, dates and attachments', () => {
@@ -518,16 +487,8 @@ describe('oa check', () => {
   });
 
   it('answers failure connection when the connection is refused', async () => {
-    const port = await new Promise<number>((resolve) => {
-      const srv = createServer();
-      srv.listen(0, '127.0.0.1', () => {
-        const { port } = srv.address() as { port: number };
-        srv.close(() => resolve(port));
-      });
-    });
-    nock.enableNetConnect('127.0.0.1');
     const { ctx } = setup({
-      baseUrl: `http://127.0.0.1:${port}`,
+      baseUrl: await refusedBaseUrl(),
       retry: { attempts: 2, baseMs: 1, maxMs: 5 },
     });
     const r = await oa.check(ctx);

@@ -1,6 +1,7 @@
 import type { AxiosResponse } from 'axios';
 import type { CheckResult, ConnectorContext, RawPage } from '../../src/connector/define.js';
-import { HubError, HubErrors } from '../../src/errors.js';
+import { checkWithin } from '../../src/connector/check.js';
+import { HubErrors } from '../../src/errors.js';
 import { ErrorBody, EventsPage, describeIssues } from './records.js';
 import type { SmartcityConfig, SmartcityState } from './spec.js';
 
@@ -60,15 +61,11 @@ export class SmartcityClient {
   }
 
   /** One event from the start of the log: proves reachability and the API key. */
-  async check(): Promise<CheckResult> {
-    const deadline = AbortSignal.timeout(this.ctx.config.timeoutMs);
-    const signal = this.ctx.signal ? AbortSignal.any([this.ctx.signal, deadline]) : deadline;
-    try {
+  check(): Promise<CheckResult> {
+    return checkWithin(this.ctx, async (signal) => {
       const page = await this.fetchPage(0, 1, signal);
-      return { ok: true, detail: `event log reachable, head seq ${page.headSeq}` };
-    } catch (e) {
-      return { ok: false, ...checkFailure(e, this.ctx.http.redact) };
-    }
+      return `event log reachable, head seq ${page.headSeq}`;
+    });
   }
 
   /**
@@ -115,17 +112,4 @@ export class SmartcityClient {
       afterSeq = page.lastSeq;
     }
   }
-}
-
-type CheckFailure = Omit<Extract<CheckResult, { ok: false }>, 'ok'>;
-
-function checkFailure(e: unknown, redact: (s: string) => string): CheckFailure {
-  const detail = redact(e instanceof Error ? e.message : String(e));
-  if (!(e instanceof HubError)) return { failure: 'connection', detail };
-  if (HubErrors.SOURCE_AUTH.is(e)) return { failure: 'auth', detail };
-  if (HubErrors.SOURCE_TLS.is(e)) return { failure: 'tls', detail };
-  if (HubErrors.SOURCE_UNREACHABLE.is(e)) return { failure: 'connection', detail };
-  if (HubErrors.SOURCE_PAYLOAD.is(e) || HubErrors.SOURCE_TOO_LARGE.is(e))
-    return { failure: 'payload', detail };
-  return { failure: 'other', detail };
 }

@@ -3,35 +3,24 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import fc from 'fast-check';
 import nock from 'nock';
-import { pino } from 'pino';
-import { afterEach, beforeAll, afterAll, describe, expect, it } from 'vitest';
-import type { ConnectorContext, RawPage } from '../../src/connector/define.js';
-import { createHttpClient } from '../../src/http/client.js';
-import { NormalizedRecord, type NormalizeResult } from '../../src/model/record.js';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { ConnectorContext } from '../../src/connector/define.js';
+import type { NormalizeResult } from '../../src/model/record.js';
 import { SANDBOX_CREDENTIALS } from '../../src/sandbox/credentials.js';
+import {
+  capturingLog,
+  collect,
+  connectionReset,
+  connectorContext,
+  recordOf,
+  UNTHROTTLED,
+  useNock,
+} from '../../test/helpers/connectors.js';
 import { EVENTS_PATH } from './client.js';
 import { gcj02ToWgs84, wgs84ToGcj02 } from './gcj02.js';
 import connector from './index.js';
 import { parsePushBody, pushSignature, replayKey, replayTtlSec, verifyPush } from './push.js';
 import { SmartcitySpec, type SmartcityConfig, type SmartcityState } from './spec.js';
-
-// nock 15's interceptors call Promise.withResolvers, which Node 20 lacks (Node ≥ 22 has it).
-// Belongs in a shared vitest setup file; kept here until one exists (see the report).
-if (!('withResolvers' in Promise)) {
-  Object.defineProperty(Promise, 'withResolvers', {
-    configurable: true,
-    writable: true,
-    value<T>(this: PromiseConstructor) {
-      let resolve!: (v: T) => void;
-      let reject!: (e: unknown) => void;
-      const promise = new this<T>((res, rej) => {
-        resolve = res;
-        reject = rej;
-      });
-      return { promise, resolve, reject };
-    },
-  });
-}
 
 const fixture = (name: string) => readFileSync(new URL(`./fixtures/${name}`, import.meta.url));
 const page = (name: string) =>
@@ -39,11 +28,6 @@ const page = (name: string) =>
 
 const BASE = 'http://smartcity.test';
 const { apiKey: API_KEY, pushSecret: PUSH_SECRET } = SANDBOX_CREDENTIALS.smartcity;
-
-function ok(r: NormalizeResult): NormalizedRecord {
-  if (!r.ok) throw new Error(`expected a record, got quarantine: ${r.reason}`);
-  return NormalizedRecord.parse(r.record);
-}
 
 function quarantined(r: NormalizeResult) {
   if (r.ok) throw new Error(`expected quarantine, got a ${r.record.kind} record`);
@@ -102,7 +86,7 @@ describe('normalize', () => {
 
   it('events-page-1: a site, its progress, snapshots and a dust alert', () => {
     const { events } = page('events-page-1.json');
-    const records = events.map((e) => ok(norm(e)));
+    const records = events.map((e) => recordOf(norm(e)));
     expect(records.map((r) => r.kind)).toEqual([
       'site',
       'progress',
@@ -180,7 +164,7 @@ describe('normalize', () => {
 
   it('events-page-mixed: order follows eventTime, not seq (a buffered upload arrives late)', () => {
     const { events } = page('events-page-mixed.json');
-    const records = events.map((e) => ok(norm(e)));
+    const records = events.map((e) => recordOf(norm(e)));
     const bySeq = new Map(events.map((e, i) => [e['seq'] as number, records[i]!]));
     // seq 190 was uploaded after seq 189 but happened two days earlier.
     expect(bySeq.get(190)!.order).toBeLessThan(bySeq.get(189)!.order);
@@ -215,11 +199,11 @@ describe('normalize', () => {
       expect(quarantined(at(503)).reason).toMatch(/progressPercent -5 is outside 0–100/);
       expect(quarantined(at(504)).reason).toMatch(/progressPercent 42.55 has more than one decimal/);
       const survivors = results.filter((r) => r.ok);
-      expect(survivors.map((r) => ok(r).kind)).toEqual(['site', 'progress', 'progress', 'dustAlert']);
+      expect(survivors.map((r) => recordOf(r).kind)).toEqual(['site', 'progress', 'progress', 'dustAlert']);
     });
 
     it('site.upsert: GCJ-02 → WGS-84, permit and canonical investment code as keys', () => {
-      const site = ok(at(501));
+      const site = recordOf(at(501));
       expect(site).toMatchObject({
         kind: 'site',
         sourceId: 'SITE-150203-000076',
@@ -269,7 +253,7 @@ describe('normalize', () => {
     it('a re-uploaded event (same eventId, new seq and receivedAt) gives the identical record', () => {
       expect(events[4]!['seq']).not.toBe(events[13]!['seq']);
       expect(events[4]!['receivedAt']).not.toBe(events[13]!['receivedAt']);
-      expect(ok(at(514))).toEqual(ok(at(505)));
+      expect(recordOf(at(514))).toEqual(recordOf(at(505)));
     });
   });
 
@@ -280,8 +264,8 @@ describe('normalize', () => {
       eventTime: '2021-06-20T00:00:00Z',
       payload: { ...(first['payload'] as object), constructionPermitNo: null },
     };
-    const a = ok(norm(early));
-    const b = ok(norm(first));
+    const a = recordOf(norm(early));
+    const b = recordOf(norm(first));
     expect(a.sourceId).toBe(b.sourceId);
     expect(b.order).toBeGreaterThan(a.order);
     expect(a.keys).toEqual({ siteId: 'SITE-150203-000065' });
@@ -291,20 +275,22 @@ describe('normalize', () => {
   it('a WGS-84 location is kept, and no location is null', () => {
     const first = page('events-page-1.json').events[0]!;
     const payload = first['payload'] as Record<string, unknown>;
-    const wgs = ok(
+    const wgs = recordOf(
       norm({ ...first, payload: { ...payload, location: { lng: 109.8403, lat: 40.6571, crs: 'WGS-84' } } }),
     );
     expect(wgs.kind === 'site' && wgs.data.location).toEqual({ lat: 40.6571, lon: 109.8403 });
-    const none = ok(norm({ ...first, payload: { ...payload, location: null } }));
+    const none = recordOf(norm({ ...first, payload: { ...payload, location: null } }));
     expect(none.kind === 'site' && none.data.location).toBeNull();
   });
 
   it('boundary percents 0 and 100 are valid; a non-number percent is quarantined', () => {
     const base = page('events-page-1.json').events[1]!;
     for (const p of [0, 100, 99.9]) {
-      expect(ok(norm({ ...base, payload: { progressPercent: p, reporter: null } })).data).toMatchObject({
-        percent: p,
-      });
+      expect(recordOf(norm({ ...base, payload: { progressPercent: p, reporter: null } })).data).toMatchObject(
+        {
+          percent: p,
+        },
+      );
     }
     expect(quarantined(norm({ ...base, payload: { progressPercent: '42.5' } })).reason).toMatch(
       /^payload\.progressPercent:/,
@@ -319,7 +305,7 @@ describe('normalize', () => {
         fc.nat(),
         fc.date({ min: new Date('2020-01-01'), max: new Date('2030-01-01'), noInvalidDate: true }),
         (e, seq, at) => {
-          expect(ok(norm({ ...e, seq, receivedAt: at.toISOString() }))).toEqual(ok(norm(e)));
+          expect(recordOf(norm({ ...e, seq, receivedAt: at.toISOString() }))).toEqual(recordOf(norm(e)));
         },
       ),
     );
@@ -357,10 +343,8 @@ describe('config', () => {
 describe('pull (nock)', () => {
   let lines: string[] = [];
 
-  beforeAll(() => nock.disableNetConnect());
-  afterAll(() => nock.enableNetConnect());
+  useNock();
   afterEach(() => {
-    nock.cleanAll();
     lines = [];
   });
 
@@ -372,18 +356,8 @@ describe('pull (nock)', () => {
       pageSize: 2,
       ...overrides,
     });
-    const log = pino({ level: 'trace' }, { write: (s: string) => void lines.push(s) });
-    const http = createHttpClient({
-      system: 'smartcity',
-      baseUrl: config.baseUrl,
-      timeoutMs: 2000,
-      rateLimit: { rps: 1000, burst: 1000 },
-      maxResponseBytes: config.maxResponseBytes,
-      retry: config.retry,
-      log,
-      secrets: connector.secrets(config),
-    });
-    return { config, http, log };
+    const { log } = capturingLog('trace', lines);
+    return connectorContext(connector, config, log, { timeoutMs: 2000, rateLimit: UNTHROTTLED });
   }
 
   const api = () => nock(BASE).matchHeader('x-api-key', API_KEY);
@@ -395,11 +369,8 @@ describe('pull (nock)', () => {
     headSeq,
   });
 
-  async function drain(c: ConnectorContext<SmartcityConfig>, state?: SmartcityState, full = false) {
-    const pages: RawPage<SmartcityState>[] = [];
-    for await (const p of connector.read(c, state, { full })) pages.push(p);
-    return pages;
-  }
+  const drain = (c: ConnectorContext<SmartcityConfig>, state?: SmartcityState, full = false) =>
+    collect(connector.read(c, state, { full }));
 
   it('pages by afterSeq until hasMore is false; state after each page is its lastSeq', async () => {
     const scope = api()
@@ -524,8 +495,6 @@ describe('pull (nock)', () => {
     scope.done();
   });
 
-  // nock only propagates Error instances; a plain object would hang until the request timeout.
-  const reset = (message = 'socket hang up') => Object.assign(new Error(message), { code: 'ECONNRESET' });
   const retryCodes = () =>
     lines.map((l) => JSON.parse(l) as { err?: string }).flatMap((l) => (l.err === undefined ? [] : [l.err]));
 
@@ -533,7 +502,7 @@ describe('pull (nock)', () => {
     const scope = api()
       .get(EVENTS_PATH)
       .query(true)
-      .replyWithError(reset())
+      .replyWithError(connectionReset())
       .get(EVENTS_PATH)
       .query(true)
       .reply(200, body(1, 1, false, 1));
@@ -605,7 +574,7 @@ describe('pull (nock)', () => {
     api()
       .get(EVENTS_PATH)
       .query(true)
-      .replyWithError(reset(`reset while sending X-API-Key ${API_KEY}`))
+      .replyWithError(connectionReset(`reset while sending X-API-Key ${API_KEY}`))
       .get(EVENTS_PATH)
       .query(true)
       .reply(503, { error: 'unavailable', message: `key ${API_KEY} throttled` })
@@ -679,7 +648,7 @@ describe('push', () => {
     if (!parsed.ok) throw new Error(parsed.reason);
     expect(parsed.body.batchId).toBe(header('X-SC-Batch-Id'));
     expect(parsed.body.events).toHaveLength(6);
-    for (const e of parsed.body.events) ok(connector.normalize(e, 'events'));
+    for (const e of parsed.body.events) recordOf(connector.normalize(e, 'events'));
   });
 
   it('accepts a correctly signed, fresh delivery', () => {

@@ -4,7 +4,8 @@
  */
 import type { AxiosRequestConfig, AxiosResponse } from 'axios';
 import type { CheckResult, ConnectorContext, RawPage } from '../../src/connector/define.js';
-import { HubError, HubErrors } from '../../src/errors.js';
+import { checkFailure } from '../../src/connector/check.js';
+import { HubErrors, type HubError } from '../../src/errors.js';
 import {
   TRADING_STREAMS,
   type StreamState,
@@ -149,20 +150,7 @@ export class TradingClient {
       const feed = await this.page({ type: 'tender', startTime: null, pageToken: null, pageSize: 1 });
       return { ok: true, detail: `feed readable (${feed.items.length} notice on a 1-notice page)` };
     } catch (e) {
-      return checkFailure(e);
+      return checkFailure(e, this.ctx.http.redact);
     }
   }
-}
-
-const CHECK_FAILURES: Record<string, Exclude<CheckResult, { ok: true }>['failure']> = {
-  [HubErrors.SOURCE_AUTH.spec.code]: 'auth',
-  [HubErrors.SOURCE_UNREACHABLE.spec.code]: 'connection',
-  [HubErrors.SOURCE_TLS.spec.code]: 'tls',
-  [HubErrors.SOURCE_PAYLOAD.spec.code]: 'payload',
-};
-
-/** A failed check, classified for operators. */
-export function checkFailure(e: unknown): CheckResult {
-  if (!(e instanceof HubError)) return { ok: false, failure: 'other', detail: String(e) };
-  return { ok: false, failure: CHECK_FAILURES[e.code] ?? 'other', detail: e.message };
 }

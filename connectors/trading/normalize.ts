@@ -4,18 +4,16 @@
  */
 import type { z } from 'zod';
 import { canonicalInvestmentCode, checkUscc, isContractNo, isSectionCode } from '../../src/model/codes.js';
-import { MoneyError, toFen, type MoneyUnit } from '../../src/model/money.js';
+import { toFen, type MoneyUnit } from '../../src/model/money.js';
 import type { LinkKeys, NormalizeResult, NormalizedRecord } from '../../src/model/record.js';
 import { normalizeProjectName, textOrNull } from '../../src/model/text.js';
-import { beijingToIso, businessDateOrNull, DateError } from '../../src/model/time.js';
+import { beijingToIso, businessDateOrNull } from '../../src/model/time.js';
+import { field, Invalid, issuesReason } from '../shared/invalid.js';
 import { AwardRaw, ContractRaw, TenderRaw, conversionErrorId, type AmountRaw } from './records.js';
 import { TRADING_STREAMS, type TradingStream } from './spec.js';
 
 export const USCC_CHECKSUM = 'USCC_CHECKSUM';
 export const CONVERSION_ERROR = 'conversion error item';
-
-/** A field that makes the notice invalid; its message is the quarantine reason. */
-class Invalid extends Error {}
 
 type Unit = { name: string | null; uscc: string | null };
 
@@ -23,22 +21,9 @@ function isStream(s: string): s is TradingStream {
   return (TRADING_STREAMS as readonly string[]).includes(s);
 }
 
-function issues(error: z.ZodError): string {
-  return error.issues.map((i) => `${i.path.join('.') || '(record)'}: ${i.message}`).join('; ');
-}
-
 function idOf(raw: unknown): string | null {
   const id = (raw as { '@id'?: unknown } | null)?.['@id'];
   return typeof id === 'string' && id.trim() !== '' ? id.trim() : null;
-}
-
-function field<T>(name: string, f: () => T): T {
-  try {
-    return f();
-  } catch (e) {
-    if (e instanceof MoneyError || e instanceof DateError) throw new Invalid(`${name}: ${e.message}`);
-    throw e;
-  }
 }
 
 function timestamp(name: string, v: string | undefined): string {
@@ -204,7 +189,7 @@ function run<T>(
   quarantine: (reason: string, sourceId: string | null) => NormalizeResult,
 ): NormalizeResult {
   const parsed = schema.safeParse(raw);
-  if (!parsed.success) return quarantine(issues(parsed.error), idOf(raw));
+  if (!parsed.success) return quarantine(issuesReason(parsed.error, '(record)'), idOf(raw));
   try {
     return { ok: true, record: build(parsed.data) };
   } catch (e) {

@@ -1,28 +1,20 @@
 import { readFileSync } from 'node:fs';
 import nock from 'nock';
-import pino from 'pino';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { ConnectorContext, RawPage } from '../../src/connector/define.js';
+import { describe, expect, it } from 'vitest';
+import type { ConnectorContext } from '../../src/connector/define.js';
 import { HubErrors } from '../../src/errors.js';
-import { createHttpClient } from '../../src/http/client.js';
-import { NormalizedRecord, type NormalizeResult } from '../../src/model/record.js';
+import {
+  capturingLog,
+  collectUntilError,
+  connectorContext,
+  recordOf,
+  UNTHROTTLED,
+  useNock,
+} from '../../test/helpers/connectors.js';
 import { FEED_PATH } from './client.js';
 import trading from './index.js';
 import { TradingSpec, type TradingConfig, type TradingState } from './spec.js';
 import { decodeUtf8, decodeXmlText, parseFeed } from './xml.js';
-
-// nock 15 intercepts through @mswjs/interceptors, which calls Promise.withResolvers: Node 22+
-// has it, the Node 20 this project supports does not.
-const PromiseCtor = Promise as unknown as { withResolvers?: () => unknown };
-PromiseCtor.withResolvers ??= () => {
-  let resolve: unknown;
-  let reject: unknown;
-  const promise = new Promise((res, rej) => {
-    resolve = res;
-    reject = rej;
-  });
-  return { promise, resolve, reject };
-};
 
 const BASE = 'https://trading.example.gov.cn';
 /** Characters that URL encoding changes, so both spellings of the key must stay out of logs. */
@@ -36,18 +28,8 @@ function makeCtx(lines: string[] = []): ConnectorContext<TradingConfig> {
     auth: { accessKey: KEY },
     retry: { attempts: 4, baseMs: 1, maxMs: 5 },
   });
-  const log = pino({ level: 'debug' }, { write: (s: string) => void lines.push(s) });
-  const http = createHttpClient({
-    system: 'trading',
-    baseUrl: config.baseUrl,
-    timeoutMs: 5_000,
-    rateLimit: { rps: 1_000, burst: 1_000 },
-    maxResponseBytes: config.maxResponseBytes,
-    retry: config.retry,
-    log,
-    secrets: trading.secrets(config),
-  });
-  return { config, http, log };
+  const { log } = capturingLog('debug', lines);
+  return connectorContext(trading, config, log, { timeoutMs: 5_000, rateLimit: UNTHROTTLED });
 }
 
 function feedXml(
@@ -69,36 +51,19 @@ function feed(type: string, extra: Record<string, string> = {}) {
     .query({ type, ...extra, pageSize: '200', accessKey: KEY });
 }
 
-async function collect(ctx: ConnectorContext<TradingConfig>, state?: TradingState, full = false) {
-  const pages: RawPage<TradingState>[] = [];
-  let error: unknown;
-  try {
-    for await (const p of trading.read(ctx, state, { full })) pages.push(p);
-  } catch (e) {
-    error = e;
-  }
-  return { pages, error };
-}
-
-function normalized(r: NormalizeResult) {
-  if (!r.ok) throw new Error(`quarantined: ${r.reason}`);
-  return NormalizedRecord.parse(r.record);
+function collect(ctx: ConnectorContext<TradingConfig>, state?: TradingState, full = false) {
+  return collectUntilError(trading.read(ctx, state, { full }));
 }
 
 function itemsOf(name: string): unknown[] {
   return parseFeed(decodeUtf8(Buffer.from(fixture(name)))).items;
 }
 
-beforeAll(() => {
-  nock.disableNetConnect();
-});
-afterEach(() => {
-  nock.cleanAll();
-});
+useNock();
 
 describe('samples', () => {
   it('tender page: concrete values, 元 and 万元, full-width codes', () => {
-    const records = itemsOf('tender-page-1.xml').map((i) => normalized(trading.normalize(i, 'tender')));
+    const records = itemsOf('tender-page-1.xml').map((i) => recordOf(trading.normalize(i, 'tender')));
     expect(records[0]).toEqual({
       system: 'trading',
       kind: 'tender',
@@ -138,7 +103,7 @@ describe('samples', () => {
 
   it('quirk page: dashless full-width code canonicalized, trailing-space name normalized', () => {
     const records = itemsOf('tender-page-with-quirk.xml').map((i) =>
-      normalized(trading.normalize(i, 'tender')),
+      recordOf(trading.normalize(i, 'tender')),
     );
     expect(records.map((r) => r.sourceId)).toEqual([
       'BTGGZY-2021-SZ-000009-01',
@@ -172,7 +137,7 @@ describe('samples', () => {
   });
 
   it('award page', () => {
-    const records = itemsOf('award-page.xml').map((i) => normalized(trading.normalize(i, 'award')));
+    const records = itemsOf('award-page.xml').map((i) => recordOf(trading.normalize(i, 'award')));
     expect(records[0]).toEqual({
       system: 'trading',
       kind: 'award',
@@ -197,7 +162,7 @@ describe('samples', () => {
   });
 
   it('contract page', () => {
-    const records = itemsOf('contract-page-1.xml').map((i) => normalized(trading.normalize(i, 'contract')));
+    const records = itemsOf('contract-page-1.xml').map((i) => recordOf(trading.normalize(i, 'contract')));
     expect(records[3]).toEqual({
       system: 'trading',
       kind: 'contract',
@@ -236,34 +201,34 @@ describe('normalize rules', () => {
     ).items[0] as Record<string, unknown>;
 
   it('an award 已废标 is revoked, with its version as order', () => {
-    const r = normalized(trading.normalize({ ...award(''), state: '已废标' }, 'award'));
+    const r = recordOf(trading.normalize({ ...award(''), state: '已废标' }, 'award'));
     expect(r).toMatchObject({ state: 'revoked', version: '3', order: 3, data: { status: '已废标' } });
   });
 
   it('a contract 已作废 is revoked', () => {
     const raw = itemsOf('contract-page-1.xml')[0] as Record<string, unknown>;
-    expect(normalized(trading.normalize({ ...raw, state: '已作废' }, 'contract')).state).toBe('revoked');
+    expect(recordOf(trading.normalize({ ...raw, state: '已作废' }, 'contract')).state).toBe('revoked');
   });
 
   it('warns USCC_CHECKSUM for a well-shaped code whose check character fails, and keeps non-USCCs without a key', () => {
-    const bad = normalized(trading.normalize({ ...award(''), winnerCode: '91150200MA0N2XY41Q' }, 'award'));
+    const bad = recordOf(trading.normalize({ ...award(''), winnerCode: '91150200MA0N2XY41Q' }, 'award'));
     expect(bad.warnings).toEqual(['USCC_CHECKSUM']);
     expect(bad.data).toMatchObject({ winner: { uscc: '91150200MA0N2XY41Q' } });
 
     const tender = itemsOf('tender-page-1.xml')[0] as Record<string, unknown>;
-    const regNo = normalized(trading.normalize({ ...tender, tendererCode: '150202000012345' }, 'tender'));
+    const regNo = recordOf(trading.normalize({ ...tender, tendererCode: '150202000012345' }, 'tender'));
     expect(regNo.keys.uscc).toBeUndefined();
     expect(regNo.warnings).toEqual([]);
     expect(regNo.data).toMatchObject({ tenderer: { uscc: '150202000012345' } });
 
-    const badTenderer = normalized(
+    const badTenderer = recordOf(
       trading.normalize({ ...tender, tendererCode: '91150202MA03F7991X' }, 'tender'),
     );
     expect(badTenderer.warnings).toEqual(['USCC_CHECKSUM']);
     expect(badTenderer.keys.uscc).toBe('91150202MA03F7991X');
 
     const contract = itemsOf('contract-page-1.xml')[0] as Record<string, unknown>;
-    const badSupplier = normalized(
+    const badSupplier = recordOf(
       trading.normalize({ ...contract, supplierCode: '91150100MAA8C7BJ2H' }, 'contract'),
     );
     expect(badSupplier.warnings).toEqual(['USCC_CHECKSUM']);
@@ -271,7 +236,7 @@ describe('normalize rules', () => {
 
   it('an empty investment code is no key; an empty budget amount is null', () => {
     const tender = itemsOf('tender-page-1.xml')[0] as Record<string, unknown>;
-    const r = normalized(
+    const r = recordOf(
       trading.normalize({ ...tender, investmentProjectCode: '', budgetAmount: { '@unit': '元' } }, 'tender'),
     );
     expect(r.keys.investmentCode).toBeUndefined();

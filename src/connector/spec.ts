@@ -33,12 +33,23 @@ export const CommonConnectorSpec = z.object({
     .describe('Responses larger than this are cut off and fail the request (protects memory).'),
   retry: z
     .object({
-      attempts: z.number().int().min(1).max(20).default(6).describe('Attempts per request, the first included.'),
+      attempts: z
+        .number()
+        .int()
+        .min(1)
+        .max(20)
+        .default(6)
+        .describe('Attempts per request, the first included.'),
       baseMs: z.number().int().positive().default(500).describe('First backoff delay in milliseconds.'),
       maxMs: z.number().int().positive().default(30_000).describe('Longest backoff delay in milliseconds.'),
     })
     .default({ attempts: 6, baseMs: 500, maxMs: 30_000 })
     .describe('Retry policy for transient failures (5xx, 429, resets, busy envelopes).'),
-  pageSize: z.number().int().positive().optional().describe('Records per page; defaults to the largest the document allows.'),
+  pageSize: z
+    .number()
+    .int()
+    .positive()
+    .optional()
+    .describe('Records per page; defaults to the largest the document allows.'),
 });
 export type CommonConnectorConfig = z.infer<typeof CommonConnectorSpec>;

@@ -33,7 +33,7 @@ export interface FaultRule {
 
 export class FaultInjector {
   private rules: Array<FaultRule & { left: number }> = [];
-  /** Requests seen per path prefix-free path, for tests that assert call counts. */
+  /** The full path (system prefix included) of every request, in order, for tests that assert calls. */
   readonly seen: string[] = [];
 
   add(...rules: FaultRule[]): this {

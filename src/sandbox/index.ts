@@ -25,10 +25,15 @@ export interface Sandbox {
   close(): Promise<void>;
 }
 
-export async function startSandbox(opts: { seed?: number; projects?: number; world?: World } = {}): Promise<Sandbox> {
+export async function startSandbox(
+  opts: { seed?: number; projects?: number; world?: World } = {},
+): Promise<Sandbox> {
   const world = opts.world ?? generateWorld({ seed: opts.seed, projects: opts.projects });
   const faults = Object.fromEntries(
-    (['budget', 'oa', 'asset', 'benefit', 'smartcity', 'trading'] as const).map((s) => [s, new FaultInjector()]),
+    (['budget', 'oa', 'asset', 'benefit', 'smartcity', 'trading'] as const).map((s) => [
+      s,
+      new FaultInjector(),
+    ]),
   ) as Record<SystemId, FaultInjector>;
   const d = world.data;
   const simulators = {
@@ -64,7 +69,10 @@ export async function startSandbox(opts: { seed?: number; projects?: number; wor
 }
 
 /** Connector configuration pointing at a running sandbox, with the sandbox credentials. */
-export function sandboxConnectors(urls: Record<SystemId, string>, overrides: { schedule?: string; retry?: { attempts: number; baseMs: number; maxMs: number } } = {}) {
+export function sandboxConnectors(
+  urls: Record<SystemId, string>,
+  overrides: { schedule?: string; retry?: { attempts: number; baseMs: number; maxMs: number } } = {},
+) {
   const c = SANDBOX_CREDENTIALS;
   const common = (id: SystemId, rps: number) => ({
     enabled: true,

@@ -66,15 +66,20 @@ export function connectionReset(message = 'socket hang up'): Error {
   return Object.assign(new Error(message), { code: 'ECONNRESET' });
 }
 
-/** A loopback port nothing listens on (it was free a moment ago), for refused connections. */
-export function closedPort(): Promise<number> {
-  return new Promise((resolve) => {
+/**
+ * A loopback base URL nothing listens on (its port was free a moment ago), with nock letting
+ * loopback through, so a request meets a refused connection. `useNock` closes loopback again.
+ */
+export async function refusedBaseUrl(): Promise<string> {
+  const port = await new Promise<number>((resolve) => {
     const srv = createServer();
     srv.listen(0, '127.0.0.1', () => {
       const { port } = srv.address() as { port: number };
       srv.close(() => resolve(port));
     });
   });
+  nock.enableNetConnect('127.0.0.1');
+  return `http://127.0.0.1:${port}`;
 }
 
 export async function collect<T>(it: AsyncIterable<T>): Promise<T[]> {

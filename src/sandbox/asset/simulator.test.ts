@@ -3,7 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { SANDBOX_CREDENTIALS } from '../credentials.js';
 import type { FaultRule } from '../faults.js';
 import type { AssetCard } from '../world/types.js';
-import { probe, serve, type ProbeOptions, type Served } from './probe.js';
+import { probe, ServerPool, type ProbeOptions } from '../http/probe.js';
 import { sign } from './signature.js';
 import { ASSET_CARDS_PATH, createAssetSimulator, type AssetSimulator } from './simulator.js';
 
@@ -61,19 +61,15 @@ interface Envelope {
   data: { items: Array<Record<string, unknown>>; hasMore: boolean; nextCursor: string | null } | null;
 }
 
-let served: Served | undefined;
-afterEach(async () => {
-  await served?.close();
-  served = undefined;
-});
+const servers = new ServerPool();
+afterEach(() => servers.closeAll());
 
 async function start(cards: AssetCard[]): Promise<{
   sim: AssetSimulator;
   get: (pq: string, o?: ProbeOptions & Signing) => ReturnType<typeof probe>;
 }> {
   const sim = createAssetSimulator({ data: cards, now: () => NOW });
-  served = await serve(sim.listener);
-  const base = served.base;
+  const { base } = await servers.start(sim.listener);
   return { sim, get: (pq, o = {}) => probe(base + pq, { ...o, headers: o.headers ?? signed(pq, o) }) };
 }
 

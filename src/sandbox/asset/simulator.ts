@@ -1,22 +1,17 @@
 import { randomUUID } from 'node:crypto';
-import type { IncomingMessage, RequestListener } from 'node:http';
+import type { IncomingMessage } from 'node:http';
 import { SANDBOX_CREDENTIALS } from '../credentials.js';
 import { FaultInjector } from '../faults.js';
 import type { Simulator, SimulatorOptions } from '../simulator.js';
 import type { AssetCard, Wave } from '../world/types.js';
 import { cardJson, checkedCard } from './cardJson.js';
-import { decodeCursor, encodeCursor } from './cursor.js';
-import { PositionIndex } from './positionIndex.js';
+import { faultedListener, type ProtocolFault, type Target } from '../http/deliver.js';
+import { PositionIndex } from '../http/positionIndex.js';
+import { makeReply, type Reply } from '../http/reply.js';
+import { readBody } from '../http/requestBody.js';
+import { pathParam } from '../http/requestTarget.js';
+import { cardCursor } from './cursor.js';
 import { SignatureVerifier } from './verifier.js';
-import {
-  answerFault,
-  deliver,
-  makeReply,
-  readBody,
-  splitUrl,
-  type ProtocolFault,
-  type Reply,
-} from './wire.js';
 
 /**
  * The state-owned asset platform's open API (asset.md): signed GET requests, the
@@ -58,13 +53,7 @@ export function createAssetSimulator(opts: AssetSimulatorOptions): AssetSimulato
     now,
   );
 
-  const respond = (
-    req: IncomingMessage,
-    path: string,
-    query: string,
-    body: Buffer,
-    malformed: boolean,
-  ): Reply => {
+  const respond = (req: IncomingMessage, { path, query, malformed }: Target, body: Buffer): Reply => {
     const route = matchRoute(path);
     if (!route) return failure(404, 'NOT_FOUND', 'unknown endpoint');
     if (req.method !== 'GET') return failure(405, 'METHOD_NOT_ALLOWED', 'only GET is allowed');
@@ -77,19 +66,16 @@ export function createAssetSimulator(opts: AssetSimulatorOptions): AssetSimulato
     return listCards(index, new URLSearchParams(query), malformed);
   };
 
-  const listener: RequestListener = (req, res) => {
-    const { path, query } = splitUrl(req.url);
-    const rule = faults.next(path);
-    if (answerFault(req, res, rule, protocolFault)) return;
-    readBody(req).then(
-      (body) => deliver(res, respond(req, path, query, body, rule?.mode === 'malformed'), rule),
-      () => req.socket.destroy(),
-    );
+  // The signature covers the body's hash; a body over the limit drops the connection.
+  const answer = async (req: IncomingMessage, target: Target): Promise<Reply> => {
+    const body = await readBody(req);
+    if (body === undefined) throw new Error('request body too large');
+    return respond(req, target, body);
   };
 
   return {
     system: 'asset',
-    listener,
+    listener: faultedListener(faults, protocolFault, answer),
     faults,
     apply: (wave) => index.upsert(wave.asset.map(checkedCard)),
     get data() {
@@ -107,9 +93,9 @@ function listCards(index: PositionIndex<AssetCard>, params: URLSearchParams, mal
   let start: number;
   const cursorText = params.get('cursor');
   if (cursorText !== null) {
-    const pos = decodeCursor(cursorText);
+    const pos = cardCursor.decode(cursorText);
     if (!pos) return failure(400, 'CURSOR_INVALID', 'cursor was not issued by this API');
-    since = pos.s;
+    since = pos.q;
     start = index.firstAfter(pos.u, pos.k);
   } else {
     const s = intParam(params.get('updatedSince'), 0);
@@ -121,20 +107,14 @@ function listCards(index: PositionIndex<AssetCard>, params: URLSearchParams, mal
   const bad = malformed ? Math.floor(items.length / 2) : -1;
   const itemsJson = items.map((c, i) => (i === bad ? cardJson(c, MALFORMED_VALUE) : cardJson(c))).join(',');
   const last = items.at(-1);
-  const next = hasMore && last ? encodeCursor({ s: since, u: last.updatedAt, k: last.assetCode }) : null;
+  const next = hasMore && last ? cardCursor.encode({ q: since, u: last.updatedAt, k: last.assetCode }) : null;
   return success(`{"items":[${itemsJson}],"hasMore":${hasMore},"nextCursor":${JSON.stringify(next)}}`);
 }
 
 function matchRoute(path: string): Route | undefined {
   if (path === ASSET_CARDS_PATH) return { kind: 'list' };
-  if (!path.startsWith(`${ASSET_CARDS_PATH}/`)) return undefined;
-  const rest = path.slice(ASSET_CARDS_PATH.length + 1);
-  if (rest === '' || rest.includes('/')) return undefined;
-  try {
-    return { kind: 'card', assetCode: decodeURIComponent(rest) };
-  } catch {
-    return undefined;
-  }
+  const assetCode = pathParam(path, ASSET_CARDS_PATH);
+  return assetCode === undefined ? undefined : { kind: 'card', assetCode };
 }
 
 /** A non-negative integer parameter; `fallback` when absent or empty, undefined when malformed. */

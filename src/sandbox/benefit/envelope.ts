@@ -1,5 +1,5 @@
 /** The platform's answers (benefit.md §1–§2): `{status:'ok', …}` pages and `{status:'error', error}` failures. */
-import type { Reply } from '../budget/transport.js';
+import { toJsonReply, type Reply } from '../http/reply.js';
 
 export type BenefitErrorCode =
   | 'BAD_REQUEST'
@@ -45,9 +45,5 @@ export function failure(
 
 /** UTF-8 JSON; `mislabel` keeps the bytes but declares them GBK. */
 export function jsonReply(a: BenefitAnswer, mislabel = false): Reply {
-  return {
-    status: a.status,
-    headers: { 'Content-Type': `application/json; charset=${mislabel ? 'GBK' : 'utf-8'}`, ...a.headers },
-    body: Buffer.from(JSON.stringify(a.body), 'utf8'),
-  };
+  return toJsonReply(a.status, a.body, a.headers, mislabel);
 }

@@ -1,24 +1,15 @@
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import axios, { type AxiosRequestConfig } from 'axios';
 import { afterEach, describe, expect, it } from 'vitest';
 import { SANDBOX_CREDENTIALS } from '../credentials.js';
+import { ServerPool } from '../http/probe.js';
 import type { Disbursement } from '../world/types.js';
 import { createBenefitSimulator, type BenefitSimulator } from './simulator.js';
 
-const servers: http.Server[] = [];
-afterEach(async () => {
-  for (const s of servers.splice(0)) {
-    s.closeAllConnections();
-    await new Promise((r) => s.close(r));
-  }
-});
+const servers = new ServerPool();
+afterEach(() => servers.closeAll());
 
 async function start(sim: BenefitSimulator): Promise<string> {
-  const server = http.createServer(sim.listener);
-  servers.push(server);
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  return (await servers.start(sim.listener)).base;
 }
 
 function row(n: number, updatedAt: string, extra: Partial<Disbursement> = {}): Disbursement {

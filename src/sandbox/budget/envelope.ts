@@ -3,7 +3,7 @@
  * such in both the Content-Type and the XML declaration.
  */
 import iconv from 'iconv-lite';
-import type { Reply } from './transport.js';
+import type { Reply } from '../http/reply.js';
 
 export type RetCode = '0000' | '1001' | '2001' | '2002' | '2003' | '3001' | '9001' | '9999';
 

@@ -6,6 +6,9 @@
 import type { RequestListener } from 'node:http';
 import { SANDBOX_CREDENTIALS } from '../credentials.js';
 import { FaultInjector, type FaultRule } from '../faults.js';
+import { guarded, respond, retryAfter, type Exchange, type RefusalMode } from '../http/respond.js';
+import { readBody } from '../http/requestBody.js';
+import { requestUrl } from '../http/requestTarget.js';
 import type { Simulator, SimulatorOptions } from '../simulator.js';
 import type { BudgetLogEntry, Wave } from '../world/types.js';
 import { epochMsToBeijing } from '../../model/time.js';
@@ -13,8 +16,6 @@ import { renderResponse, xmlReply, DECLARATION, CONTENT_TYPE } from './envelope.
 import { answerGateway, type BudgetCredentials } from './gateway.js';
 import { ChangeLog } from './log.js';
 import { readRequest } from './request.js';
-import { guarded, respond, retryAfter, type Exchange, type RefusalMode } from './respond.js';
-import { readBody, requestUrl } from './transport.js';
 
 export const GATEWAY_PATH = '/budget/gateway';
 

@@ -1,5 +1,5 @@
 /** The OA's `{code, msg, data}` envelope (oa.md §2) and its bytes. */
-import type { Reply } from '../budget/transport.js';
+import { toJsonReply, type Reply } from '../http/reply.js';
 
 export const OA_MSG = {
   0: 'success',
@@ -29,9 +29,5 @@ export function fail(code: OaCode, status = 200, detail?: string): OaAnswer {
 /** UTF-8 JSON; `mislabel` keeps the bytes but declares them GBK. */
 export function jsonReply(a: OaAnswer, mislabel = false): Reply {
   const envelope = { code: a.code, msg: a.msg ?? OA_MSG[a.code], data: a.data ?? null };
-  return {
-    status: a.status,
-    headers: { 'Content-Type': `application/json; charset=${mislabel ? 'GBK' : 'utf-8'}`, ...a.headers },
-    body: Buffer.from(JSON.stringify(envelope), 'utf8'),
-  };
+  return toJsonReply(a.status, envelope, a.headers, mislabel);
 }

@@ -8,8 +8,10 @@ import { SANDBOX_CREDENTIALS } from '../credentials.js';
 import { FaultInjector, type FaultRule } from '../faults.js';
 import type { Simulator, SimulatorOptions } from '../simulator.js';
 import type { OaDocument, Wave } from '../world/types.js';
-import { guarded, respond, retryAfter, type Exchange, type RefusalMode } from '../budget/respond.js';
-import { readBody, requestUrl, type Reply } from '../budget/transport.js';
+import { guarded, respond, retryAfter, type Exchange, type RefusalMode } from '../http/respond.js';
+import type { Reply } from '../http/reply.js';
+import { readBody } from '../http/requestBody.js';
+import { pathParam, requestUrl } from '../http/requestTarget.js';
 import { getDocument, grantToken, listDocuments, type OaCredentials } from './api.js';
 import { DocumentStore } from './documents.js';
 import { fail, jsonReply, type OaAnswer } from './envelope.js';
@@ -38,13 +40,8 @@ type Route = { kind: 'token' } | { kind: 'list' } | { kind: 'document'; docId: s
 function route(path: string): Route | undefined {
   if (path === TOKEN_PATH) return { kind: 'token' };
   if (path === DOCUMENTS_PATH) return { kind: 'list' };
-  const m = /^\/oa\/api\/v1\/documents\/([^/]+)$/.exec(path);
-  if (!m) return undefined;
-  try {
-    return { kind: 'document', docId: decodeURIComponent(m[1]!) };
-  } catch {
-    return undefined;
-  }
+  const docId = pathParam(path, DOCUMENTS_PATH);
+  return docId === undefined ? undefined : { kind: 'document', docId };
 }
 
 function bearer(req: IncomingMessage, query: URLSearchParams): string | undefined {

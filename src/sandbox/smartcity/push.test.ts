@@ -1,7 +1,7 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { afterEach, describe, expect, it } from 'vitest';
-import { serve, type Served } from '../asset/probe.js';
+import { ServerPool } from '../http/probe.js';
 import { createSmartcitySimulator } from './simulator.js';
 import type { LoggedEvent } from './eventLog.js';
 import { loopbackUrl, pushBatches, signPush } from './push.js';
@@ -24,16 +24,13 @@ function verify(headers: IncomingMessage['headers'], raw: Buffer): boolean {
   return expected.length === given.length && timingSafeEqual(expected, given);
 }
 
-let served: Served | undefined;
-afterEach(async () => {
-  await served?.close();
-  served = undefined;
-});
+const servers = new ServerPool();
+afterEach(() => servers.closeAll());
 
 /** A webhook consumer whose answer to each delivery is decided by `answer`. */
 async function consumer(answer: (d: Delivery, n: number, res: ServerResponse) => void) {
   const deliveries: Delivery[] = [];
-  served = await serve((req, res) => {
+  const served = await servers.start((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
@@ -48,7 +45,7 @@ async function consumer(answer: (d: Delivery, n: number, res: ServerResponse) =>
       answer(d, deliveries.length, res);
     });
   });
-  return { url: `${served.base}/webhooks/smartcity`, deliveries };
+  return { url: `${served.base}/webhooks/smartcity`, deliveries, close: served.close };
 }
 
 function events(n: number): LoggedEvent[] {
@@ -125,7 +122,7 @@ describe('pushBatches (smartcity.md §4)', () => {
       failed: 0,
       attempts: 2,
     });
-    await served!.close();
+    await silent.close();
     const failing = await consumer((_d, _n, res) => res.writeHead(503).end());
     const r = await pushBatches({
       url: failing.url,

@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { SANDBOX_CREDENTIALS } from '../credentials.js';
 import type { FaultRule } from '../faults.js';
 import type { SmartcityEvent } from '../world/types.js';
-import { probe, serve, type ProbeOptions, type Served } from '../asset/probe.js';
+import { probe, ServerPool, type ProbeOptions } from '../http/probe.js';
 import type { EventPage, LoggedEvent } from './eventLog.js';
 import { EVENTS_PATH, SITES_PATH, createSmartcitySimulator, type SmartcitySimulator } from './simulator.js';
 
@@ -48,16 +48,12 @@ function series(n: number): SmartcityEvent[] {
   );
 }
 
-let served: Served | undefined;
-afterEach(async () => {
-  await served?.close();
-  served = undefined;
-});
+const servers = new ServerPool();
+afterEach(() => servers.closeAll());
 
 async function start(events: SmartcityEvent[]) {
   const sim: SmartcitySimulator = createSmartcitySimulator({ data: events });
-  served = await serve(sim.listener);
-  const base = served.base;
+  const { base } = await servers.start(sim.listener);
   const get = (pq: string, o: ProbeOptions = {}) =>
     probe(base + pq, { ...o, headers: o.headers ?? { 'X-API-Key': KEY } });
   const page = async (afterSeq: number, limit: number) => {

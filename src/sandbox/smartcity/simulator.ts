@@ -1,9 +1,11 @@
-import type { IncomingMessage, RequestListener } from 'node:http';
+import type { IncomingMessage } from 'node:http';
 import { SANDBOX_CREDENTIALS } from '../credentials.js';
 import { FaultInjector } from '../faults.js';
 import type { Simulator, SimulatorOptions } from '../simulator.js';
 import type { SmartcityEvent, Wave } from '../world/types.js';
-import { answerFault, deliver, makeReply, splitUrl, type ProtocolFault, type Reply } from '../asset/wire.js';
+import { faultedListener, type ProtocolFault, type Target } from '../http/deliver.js';
+import { toJsonReply, type Reply } from '../http/reply.js';
+import { pathParam } from '../http/requestTarget.js';
 import { EventLog, type EventPage, type LoggedEvent } from './eventLog.js';
 
 /**
@@ -28,7 +30,6 @@ export const EVENTS_PATH = '/smartcity/api/v2/events';
 export const SITES_PATH = '/smartcity/api/v2/sites';
 const DEFAULT_LIMIT = 500;
 const MAX_LIMIT = 1000;
-const JSON_TYPE = 'application/json; charset=utf-8';
 const MALFORMED_PROGRESS = 130;
 
 type Route = { kind: 'events' } | { kind: 'site'; siteId: string };
@@ -39,7 +40,7 @@ export function createSmartcitySimulator(opts: SmartcitySimulatorOptions): Smart
   const log = new EventLog();
   log.append(opts.data);
 
-  const respond = (req: IncomingMessage, path: string, query: string, malformed: boolean): Reply => {
+  const respond = (req: IncomingMessage, { path, query, malformed }: Target): Reply => {
     const route = matchRoute(path);
     if (!route) return failure(404, 'not_found', 'unknown endpoint');
     if (req.method !== 'GET') return failure(405, 'method_not_allowed', 'only GET is allowed');
@@ -47,7 +48,7 @@ export function createSmartcitySimulator(opts: SmartcitySimulatorOptions): Smart
       return failure(401, 'unauthorized', 'missing or wrong X-API-Key');
     if (route.kind === 'site') {
       const site = log.site(route.siteId);
-      return site ? json(200, site) : failure(404, 'not_found', 'unknown site');
+      return site ? toJsonReply(200, site) : failure(404, 'not_found', 'unknown site');
     }
     const params = new URLSearchParams(query);
     const afterSeq = intParam(params.get('afterSeq'), 0);
@@ -57,19 +58,12 @@ export function createSmartcitySimulator(opts: SmartcitySimulatorOptions): Smart
       return failure(400, 'bad_request', `limit must be an integer from 1 to ${MAX_LIMIT}`);
     }
     const page = log.page(afterSeq, limit);
-    return json(200, malformed ? corrupt(page) : page);
-  };
-
-  const listener: RequestListener = (req, res) => {
-    const { path, query } = splitUrl(req.url);
-    const rule = faults.next(path);
-    if (answerFault(req, res, rule, protocolFault)) return;
-    deliver(res, respond(req, path, query, rule?.mode === 'malformed'), rule);
+    return toJsonReply(200, malformed ? corrupt(page) : page);
   };
 
   return {
     system: 'smartcity',
-    listener,
+    listener: faultedListener(faults, protocolFault, respond),
     faults,
     apply: (wave) => log.append(wave.smartcity),
     get data() {
@@ -92,14 +86,8 @@ function corrupt(page: EventPage): EventPage {
 
 function matchRoute(path: string): Route | undefined {
   if (path === EVENTS_PATH) return { kind: 'events' };
-  if (!path.startsWith(`${SITES_PATH}/`)) return undefined;
-  const rest = path.slice(SITES_PATH.length + 1);
-  if (rest === '' || rest.includes('/')) return undefined;
-  try {
-    return { kind: 'site', siteId: decodeURIComponent(rest) };
-  } catch {
-    return undefined;
-  }
+  const siteId = pathParam(path, SITES_PATH);
+  return siteId === undefined ? undefined : { kind: 'site', siteId };
 }
 
 function intParam(text: string | null, fallback: number): number | undefined {
@@ -108,12 +96,8 @@ function intParam(text: string | null, fallback: number): number | undefined {
   return Number(text);
 }
 
-function json(status: number, body: unknown): Reply {
-  return makeReply(status, JSON_TYPE, JSON.stringify(body));
-}
-
 function failure(status: number, error: string, message: string): Reply {
-  return json(status, { error, message });
+  return toJsonReply(status, { error, message });
 }
 
 function protocolFault(fault: ProtocolFault): Reply {

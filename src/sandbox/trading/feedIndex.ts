@@ -1,5 +1,5 @@
 import { beijingToEpochMs } from '../../model/time.js';
-import { PositionIndex } from '../asset/positionIndex.js';
+import { PositionIndex } from '../http/positionIndex.js';
 import type { TradingNotice } from '../world/types.js';
 import { NOTICE_TYPES, type NoticeType } from './pageToken.js';
 

@@ -3,7 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { SANDBOX_CREDENTIALS } from '../credentials.js';
 import type { FaultRule } from '../faults.js';
 import type { TradingNotice } from '../world/types.js';
-import { probe, serve, type ProbeOptions, type Served } from '../asset/probe.js';
+import { probe, ServerPool, type ProbeOptions } from '../http/probe.js';
 import { FEED_PATH, createTradingSimulator, type TradingSimulator } from './simulator.js';
 
 const KEY = SANDBOX_CREDENTIALS.trading.accessKey;
@@ -84,18 +84,14 @@ function itemsOf(f: Feed): Array<Record<string, unknown>> {
   return typeof f.items === 'object' ? (f.items.item ?? []) : [];
 }
 
-let served: Served | undefined;
-afterEach(async () => {
-  await served?.close();
-  served = undefined;
-});
+const servers = new ServerPool();
+afterEach(() => servers.closeAll());
 
 async function start(notices: TradingNotice[]) {
   const sim: TradingSimulator = createTradingSimulator({ data: notices });
-  served = await serve(sim.listener);
-  const base = served.base;
+  const { base } = await servers.start(sim.listener);
   const get = (query: string, o: ProbeOptions = {}) => probe(`${base}${FEED_PATH}?${query}`, o);
-  return { sim, get };
+  return { sim, get, base };
 }
 
 async function walk(
@@ -229,10 +225,10 @@ describe('trading simulator: the feed', () => {
   });
 
   it('answers an unknown path with 404 and a wrong method with 405', async () => {
-    const { sim } = await start(awards(1));
-    const notFound = await probe(`${served!.base}/trading/api/v1/other?accessKey=${KEY}`);
+    const { sim, base } = await start(awards(1));
+    const notFound = await probe(`${base}/trading/api/v1/other?accessKey=${KEY}`);
     expect([notFound.status, parseFeed(notFound.body.toString()).status['@code']]).toEqual([404, '404']);
-    const post = await probe(`${served!.base}${FEED_PATH}?type=award&accessKey=${KEY}`, { method: 'POST' });
+    const post = await probe(`${base}${FEED_PATH}?type=award&accessKey=${KEY}`, { method: 'POST' });
     expect([post.status, parseFeed(post.body.toString()).status['@code']]).toEqual([405, '405']);
     expect(sim.faults.seen).toEqual(['/trading/api/v1/other', FEED_PATH]);
   });

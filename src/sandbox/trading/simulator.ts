@@ -1,12 +1,13 @@
-import type { IncomingMessage, RequestListener } from 'node:http';
+import type { IncomingMessage } from 'node:http';
 import { beijingToEpochMs } from '../../model/time.js';
 import { SANDBOX_CREDENTIALS } from '../credentials.js';
 import { FaultInjector } from '../faults.js';
 import type { Simulator, SimulatorOptions } from '../simulator.js';
 import type { TradingNotice, Wave } from '../world/types.js';
-import { answerFault, deliver, makeReply, splitUrl, type ProtocolFault, type Reply } from '../asset/wire.js';
+import { faultedListener, type ProtocolFault, type Target } from '../http/deliver.js';
+import { makeReply, type Reply } from '../http/reply.js';
 import { FeedIndex, type FeedPage } from './feedIndex.js';
-import { NOTICE_TYPES, decodePageToken, encodePageToken, type NoticeType } from './pageToken.js';
+import { NOTICE_TYPES, pageToken, type NoticeType } from './pageToken.js';
 import { XML_BODY_START, feedXml, itemXml, statusXml } from './xml.js';
 
 /**
@@ -38,7 +39,7 @@ export function createTradingSimulator(opts: TradingSimulatorOptions): TradingSi
   const accessKey = opts.accessKey ?? SANDBOX_CREDENTIALS.trading.accessKey;
   const index = new FeedIndex(opts.data);
 
-  const respond = (req: IncomingMessage, path: string, query: string, malformed: boolean): Reply => {
+  const respond = (req: IncomingMessage, { path, query, malformed }: Target): Reply => {
     if (path !== FEED_PATH) return failure(404, 'no such endpoint');
     if (req.method !== 'GET') return failure(405, 'method not allowed');
     const params = new URLSearchParams(query);
@@ -57,8 +58,8 @@ export function createTradingSimulator(opts: TradingSimulatorOptions): TradingSi
     const tokenText = params.get('pageToken');
     let page: FeedPage;
     if (tokenText !== null && tokenText !== '') {
-      const pos = decodePageToken(tokenText);
-      if (!pos || pos.y !== type) return failure(400, 'pageToken invalid', type);
+      const pos = pageToken.decode(tokenText);
+      if (!pos || pos.q !== type) return failure(400, 'pageToken invalid', type);
       page = index.after(type, pos.u, pos.k, size);
     } else {
       const since = startTime(params.get('startTime'));
@@ -68,20 +69,13 @@ export function createTradingSimulator(opts: TradingSimulatorOptions): TradingSi
     const bad = malformed ? Math.floor(page.items.length / 2) : -1;
     const items = page.items.map(({ notice }, i) => itemXml(i === bad ? conversionError(notice) : notice));
     const last = page.items.at(-1);
-    const token = page.hasMore && last ? encodePageToken({ y: type, u: last.ms, k: last.notice.id }) : '';
+    const token = page.hasMore && last ? pageToken.encode({ q: type, u: last.ms, k: last.notice.id }) : '';
     return { ...makeReply(200, XML_TYPE, feedXml(type, items, token)), padAt: XML_BODY_START };
-  };
-
-  const listener: RequestListener = (req, res) => {
-    const { path, query } = splitUrl(req.url);
-    const rule = faults.next(path);
-    if (answerFault(req, res, rule, protocolFault)) return;
-    deliver(res, respond(req, path, query, rule?.mode === 'malformed'), rule);
   };
 
   return {
     system: 'trading',
-    listener,
+    listener: faultedListener(faults, protocolFault, respond),
     faults,
     apply: (wave) => index.upsert(wave.trading),
     get data() {

@@ -30,6 +30,21 @@ export function serve(listener: RequestListener): Promise<Served> {
   });
 }
 
+/** The servers a test file starts, closed together after each test: `afterEach(() => pool.closeAll())`. */
+export class ServerPool {
+  private readonly served: Served[] = [];
+
+  async start(listener: RequestListener): Promise<Served> {
+    const s = await serve(listener);
+    this.served.push(s);
+    return s;
+  }
+
+  async closeAll(): Promise<void> {
+    for (const s of this.served.splice(0)) await s.close();
+  }
+}
+
 export interface ProbeResult {
   outcome: 'complete' | 'reset' | 'timeout' | 'aborted';
   status?: number;

@@ -1,21 +1,16 @@
 /**
- * Delivers one request's answer through the fault rule it drew. The transport-level faults
- * (reset, slow, stall, truncated, tooLarge, 5xx pages) are the same on every system; the
+ * Delivers one request's answer through the fault rule it drew, building the answer only when
+ * it is sent (a slow answer sees the state at the time it goes out). The transport-level faults
+ * (reset, slow, stall, truncated, tooLarge, 5xx gateway pages) are the same on every system; the
  * protocol-level ones (429, busy, auth) and the record-level ones (malformed, badEncoding) are
  * rendered by the simulator's `Exchange`.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { FaultMode, FaultRule } from '../faults.js';
-import {
-  gatewayPage,
-  send,
-  sendLater,
-  sendStalled,
-  sendTruncated,
-  streamOversized,
-  type Oversize,
-  type Reply,
-} from './transport.js';
+import { gatewayPage } from './errorPages.js';
+import { DEFAULT_TOO_LARGE_BYTES, streamOversized, type Oversize } from './oversized.js';
+import type { Reply } from './reply.js';
+import { send, sendLater, sendStalled, sendTruncated } from './send.js';
 
 /** How the normal answer should deviate: one corrupted record, or bytes that contradict the declared charset. */
 export interface Variant {
@@ -34,8 +29,7 @@ export interface Exchange {
   oversize: Oversize;
 }
 
-export const DEFAULT_TOO_LARGE_BYTES = 100 * 1024 * 1024;
-export const DEFAULT_SLOW_MS = 1000;
+const DEFAULT_SLOW_MS = 1000;
 
 export function retryAfter(rule: FaultRule): string {
   return String(rule.retryAfterSec ?? 1);
@@ -57,7 +51,8 @@ export function respond(
     case 'stall':
       return sendStalled(res, x.answer(NORMAL));
     case 'truncated':
-      return sendTruncated(res, x.answer(NORMAL));
+      // FAULT_MODES: a cut-off body with status 200, whatever the answer would have been.
+      return sendTruncated(res, { ...x.answer(NORMAL), status: 200 });
     case 'malformed':
       return send(res, x.answer({ corrupt: true, mislabel: false }));
     case 'badEncoding':
