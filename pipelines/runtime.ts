@@ -6,6 +6,8 @@ import type { HubConfig } from '../src/config/schema.js';
 import type { LedgerStore } from '../src/ledger/store.js';
 import { JOB_SCHEMAS, STAGES, type StageName } from '../src/queues.js';
 import type { Checklists } from './merge/archive.js';
+import type { FindingThresholds } from './merge/findings.js';
+import type { PriorityWeights } from './merge/priority.js';
 
 /** Everything a stage processor needs, built once per process. */
 export interface StageDeps {
@@ -13,7 +15,8 @@ export interface StageDeps {
   queues: Queues;
   config: HubConfig;
   log: Logger;
-  checklists: Checklists;
+  /** Ledger rules from configuration: archive checklists, finding thresholds, priority weights. */
+  ledger: { checklists: Checklists; thresholds: FindingThresholds; weights: PriorityWeights };
   /** Connection factory for things that need their own connection. */
   connect: () => Redis;
 }

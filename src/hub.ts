@@ -4,13 +4,13 @@ import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import { ingestProcessor } from '../pipelines/ingest/worker.js';
 import { linkProcessor } from '../pipelines/link/worker.js';
-import { DEFAULT_CHECKLISTS } from '../pipelines/merge/archive.js';
 import { mergeProcessor } from '../pipelines/merge/worker.js';
 import { normalizeProcessor } from '../pipelines/normalize/worker.js';
 import { publishProcessor } from '../pipelines/publish/worker.js';
 import { Queues, startWorker, type Processor, type StageDeps } from '../pipelines/runtime.js';
 import { sweepOutboxes } from '../pipelines/sweep.js';
 import { buildApi } from './api/app.js';
+import { ledgerRules } from './config/checklists.js';
 import { configSecrets } from './config/load.js';
 import type { HubConfig } from './config/schema.js';
 import { LedgerStore } from './ledger/store.js';
@@ -54,7 +54,14 @@ export async function startHub(config: HubConfig, roles: HubRoles, log?: Logger)
   const main = redis.connect();
   const store = new LedgerStore(main, config.redis.prefix);
   const queues = new Queues(redis.connect(), store.keys.queuePrefix);
-  const deps: StageDeps = { store, queues, config, log: logger, checklists: DEFAULT_CHECKLISTS, connect: () => redis.connect() };
+  const deps: StageDeps = {
+    store,
+    queues,
+    config,
+    log: logger,
+    ledger: ledgerRules(config),
+    connect: () => redis.connect(),
+  };
 
   const workers: Worker[] = [];
   const stages = roles.workers === false ? [] : (roles.workers ?? [...STAGES]);
@@ -76,7 +83,7 @@ export async function startHub(config: HubConfig, roles: HubRoles, log?: Logger)
   let api: FastifyInstance | null = null;
   let apiUrl: string | null = null;
   if (roles.api) {
-    api = await buildApi({ config, store, queues, log: logger, checklists: DEFAULT_CHECKLISTS });
+    api = await buildApi({ config, store, queues, log: logger, ledger: deps.ledger });
     apiUrl = await api.listen({ host: config.api.host, port: config.api.port });
   }
   const scheduler = roles.scheduler ? startScheduler(deps) : null;

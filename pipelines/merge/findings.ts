@@ -1,5 +1,7 @@
 import type { Finding } from '../../src/model/project.js';
-import type { ProjectDoc } from './merge.js';
+import type { Project } from '../../src/model/project.js';
+
+type FindingInput = Omit<Project, 'version' | 'updatedAt' | 'findings'>;
 
 /** Thresholds of ledger.md §3 "Findings"; configuration may override them. */
 export interface FindingThresholds {
@@ -22,7 +24,7 @@ const daysBetween = (fromDate: string, asOf: string) =>
  * time-based findings (STALLED …) appear as time passes without any source change.
  */
 export function findingsOf(
-  doc: ProjectDoc,
+  doc: FindingInput,
   asOf: string,
   t: FindingThresholds = DEFAULT_THRESHOLDS,
 ): Finding[] {

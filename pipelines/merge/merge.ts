@@ -13,6 +13,8 @@ import type { NormalizedRecord, RecordOfKind } from '../../src/model/record.js';
 import { DIVISIONS } from '../../src/model/systems.js';
 import { beijingDateOf } from '../../src/model/time.js';
 import { archiveOf, type Checklists } from './archive.js';
+import { findingsOf, type FindingThresholds } from './findings.js';
+import { priorityOf, type Priority, type PriorityWeights } from './priority.js';
 
 /** One record as the merge sees it: the record and how it was linked. */
 export interface Member {
@@ -21,7 +23,17 @@ export interface Member {
 }
 
 /** The golden record without the fields the store assigns (version, updatedAt). */
-export type ProjectDoc = Omit<Project, 'version' | 'updatedAt' | 'findings'>;
+export type ProjectDoc = Omit<Project, 'version' | 'updatedAt'> & { priority?: Priority };
+type BaseDoc = Omit<ProjectDoc, 'findings' | 'priority'>;
+
+/** What the merge takes from configuration, and the date it evaluates time-based findings at. */
+export interface MergeOptions {
+  checklists: Checklists;
+  thresholds: FindingThresholds;
+  weights: PriorityWeights;
+  /** YYYY-MM-DD (Beijing) */
+  asOf: string;
+}
 
 const byId = (a: Member, b: Member) => {
   const x = `${a.record.system}|${a.record.kind}|${a.record.sourceId}`;
@@ -49,11 +61,26 @@ function latest<R extends NormalizedRecord>(rs: R[]): R | undefined {
  * survivorship table of ledger.md §3 says. Pure and deterministic: the members are sorted
  * first, so the result depends only on the set of records, never on their arrival order.
  */
-export function mergeProject(
-  projectKey: string,
-  members: Member[],
-  checklists: Checklists,
-): ProjectDoc | null {
+export function mergeProject(projectKey: string, members: Member[], opts: MergeOptions): ProjectDoc | null {
+  const base = mergeBase(projectKey, members, opts.checklists);
+  if (!base) return null;
+  const findings = findingsOf(base, opts.asOf, opts.thresholds);
+  // A continuation entry (续建) or several library entries for one investment: a continuing project.
+  const continuing = base.codes.budget.length > 1 || (base.name ?? '').includes('续建');
+  const priority = priorityOf(
+    {
+      stage: base.stage,
+      milestones: base.milestones,
+      progressPercent: base.progress?.percent ?? null,
+      continuing,
+      stalled: findings.some((f) => f.code === 'STALLED'),
+    },
+    opts.weights,
+  );
+  return { ...base, findings, priority };
+}
+
+function mergeBase(projectKey: string, members: Member[], checklists: Checklists): BaseDoc | null {
   const ms = [...members].sort(byId);
   const entries = ofKind(ms, 'project').sort((a, b) => (a.sourceId < b.sourceId ? -1 : 1));
   // The anchor: the smallest key's library entry (its latest version is what the store holds).

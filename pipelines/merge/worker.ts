@@ -1,6 +1,7 @@
 import type { Processor, StageDeps } from '../runtime.js';
 import { docHash, mergeProject, type Member } from './merge.js';
 import type { LinkedBy } from '../../src/model/project.js';
+import { beijingDateOf } from '../../src/model/time.js';
 
 const MAX_TRIES = 10;
 
@@ -30,7 +31,7 @@ export async function mergeOne(key: string, deps: StageDeps): Promise<number> {
     const ms: Member[] = [...loaded.values()]
       .filter((s) => s.projectKey === key)
       .map((s) => ({ record: s.record, linkedBy: (s.linkedBy || 'budgetCode') as LinkedBy }));
-    let doc: unknown = mergeProject(key, ms, deps.checklists);
+    let doc: unknown = mergeProject(key, ms, { ...deps.ledger, asOf: beijingDateOf(Date.now()) });
     const empty = ms.length === 0 || !ms.some((m) => m.record.kind === 'project');
     if (empty) {
       // No anchor: either an alias of a survivor, or records waiting for an anchor that vanished.

@@ -99,6 +99,49 @@ export const HubConfigSchema = z.object({
     })
     .default({ level: 'info' })
     .describe('Logging: pino JSON lines on stdout (pretty on a terminal); secrets are redacted.'),
+  ledger: z
+    .object({
+      checklists: z
+        .string()
+        .optional()
+        .describe(
+          'YAML file with the archive checklists (evidence, stage, categories); absent: the defaults of ledger.md, as in config/checklists.yaml.',
+        ),
+      findings: z
+        .object({
+          stalledDays: z.number().int().positive().default(180).describe('STALLED: days without progress or payment in construction.'),
+          assetNotRecordedDays: z
+            .number()
+            .int()
+            .positive()
+            .default(180)
+            .describe('ASSET_NOT_RECORDED: days after completion without an asset card.'),
+          evaluationOverdueDays: z
+            .number()
+            .int()
+            .positive()
+            .default(365)
+            .describe('EVALUATION_OVERDUE: days after completion without a performance evaluation.'),
+        })
+        .default({ stalledDays: 180, assetNotRecordedDays: 180, evaluationOverdueDays: 365 })
+        .describe('Thresholds of the reconciliation findings (ledger.md §3).'),
+      priority: z
+        .object({
+          band1: z.number().default(1000).describe('Score of band 1: under construction, continuing or stalled works.'),
+          band2: z.number().default(500).describe('Score of band 2: pre-approvals complete, ready to start.'),
+          band3: z.number().default(0).describe('Score of band 3: everything else.'),
+          progressPoint: z.number().default(2).describe('Score per percentage point of construction progress.'),
+          stalled: z.number().default(150).describe('Extra score for stalled half-finished works (半拉子工程).'),
+          preApproval: z.number().default(50).describe('Score per pre-approval present (approval, land use, construction permit).'),
+        })
+        .default({ band1: 1000, band2: 500, band3: 0, progressPoint: 2, stalled: 150, preApproval: 50 })
+        .describe('Weights of the funding priority (以成熟度统筹项目建设).'),
+    })
+    .default({
+      findings: { stalledDays: 180, assetNotRecordedDays: 180, evaluationOverdueDays: 365 },
+      priority: { band1: 1000, band2: 500, band3: 0, progressPoint: 2, stalled: 150, preApproval: 50 },
+    })
+    .describe('Rules of the ledger: archive checklists, finding thresholds, funding priority.'),
   connectors: z.object(connectorsShape).default({}).describe('Source systems, by id.'),
 });
 

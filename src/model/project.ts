@@ -40,9 +40,11 @@ export const MONEY_FIELDS = [
   'subsidyPaidFen',
 ] as const;
 export type MoneyField = (typeof MONEY_FIELDS)[number];
-export const Money = z.object(Object.fromEntries(MONEY_FIELDS.map((f) => [f, FenOrNull])) as {
-  [K in MoneyField]: typeof FenOrNull;
-});
+export const Money = z.object(
+  Object.fromEntries(MONEY_FIELDS.map((f) => [f, FenOrNull])) as {
+    [K in MoneyField]: typeof FenOrNull;
+  },
+);
 export type Money = z.infer<typeof Money>;
 
 export const MILESTONES = [
@@ -60,12 +62,21 @@ export const MILESTONES = [
   'performanceEvaluated',
 ] as const;
 export type Milestone = (typeof MILESTONES)[number];
-export const Milestones = z.object(Object.fromEntries(MILESTONES.map((m) => [m, DateOrNull])) as {
-  [K in Milestone]: typeof DateOrNull;
-});
+export const Milestones = z.object(
+  Object.fromEntries(MILESTONES.map((m) => [m, DateOrNull])) as {
+    [K in Milestone]: typeof DateOrNull;
+  },
+);
 export type Milestones = z.infer<typeof Milestones>;
 
-export const LinkedBy = z.enum(['budgetCode', 'investmentCode', 'transitive', 'ownerAndName', 'title', 'manual']);
+export const LinkedBy = z.enum([
+  'budgetCode',
+  'investmentCode',
+  'transitive',
+  'ownerAndName',
+  'title',
+  'manual',
+]);
 export type LinkedBy = z.infer<typeof LinkedBy>;
 
 export const ProjectRecordRef = z.object({
@@ -117,7 +128,11 @@ export const Project = z.object({
     site: z.array(z.string()),
   }),
   name: z.string().nullable(),
-  ownerUnit: z.object({ name: z.string().nullable(), uscc: z.string().nullable(), unitCode: z.string().nullable() }),
+  ownerUnit: z.object({
+    name: z.string().nullable(),
+    uscc: z.string().nullable(),
+    unitCode: z.string().nullable(),
+  }),
   district: z.object({ code: z.string().nullable(), name: z.string().nullable() }),
   sector: z.string().nullable(),
   policyItem: z.string().nullable(),
@@ -127,7 +142,9 @@ export const Project = z.object({
   milestones: Milestones,
   progress: z.object({ percent: z.number(), at: z.string(), siteId: z.string() }).nullable(),
   location: z.object({ lat: z.number(), lon: z.number() }).nullable(),
-  performance: z.object({ score: z.number().nullable(), grade: z.string().nullable(), date: DateOrNull }).nullable(),
+  performance: z
+    .object({ score: z.number().nullable(), grade: z.string().nullable(), date: DateOrNull })
+    .nullable(),
   dimensions: z.object({
     application: z.record(z.string(), z.unknown()),
     review: z.record(z.string(), z.unknown()),
@@ -140,6 +157,13 @@ export const Project = z.object({
   provenance: z.record(z.string(), Provenance),
   conflicts: z.array(Conflict),
   findings: z.array(Finding),
+  priority: z
+    .object({
+      score: z.number(),
+      band: z.union([z.literal(1), z.literal(2), z.literal(3)]),
+      facts: z.record(z.string(), z.unknown()),
+    })
+    .optional(),
   redirectedFrom: z.string().optional(),
 });
 export type Project = z.infer<typeof Project>;

@@ -50,7 +50,7 @@ async function readAll(def: AnyConnector, config: unknown, state?: unknown): Pro
   return pages;
 }
 
-describe.each(Object.values(CONNECTORS).map((c) => [c.system, c] as const))('connector %s', (system, def) => {
+describe.each(Object.values(CONNECTORS).map((c) => [c.system, c as AnyConnector] as const))('connector %s', (system, def) => {
   it('declares itself completely', () => {
     expect(def.system).toBe(system);
     expect(def.title.length).toBeGreaterThan(0);
