@@ -60,7 +60,10 @@ export function createLogger(o: LogOptions = {}): Logger {
   if (o.destination) return pino(options, o.destination);
   const pretty = o.pretty ?? (process.stdout.isTTY && process.env['LOG_FORMAT'] !== 'json');
   if (pretty) {
-    return pino({ ...options, transport: { target: 'pino-pretty', options: { colorize: true, translateTime: 'SYS:HH:MM:ss' } } });
+    return pino({
+      ...options,
+      transport: { target: 'pino-pretty', options: { colorize: true, translateTime: 'SYS:HH:MM:ss' } },
+    });
   }
   return pino(options);
 }

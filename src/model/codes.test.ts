@@ -13,14 +13,19 @@ describe('investment codes', () => {
     ['2021-150203-39-03-51627a', '2021-150203-39-03-51627A'],
   ])('%s → %s', (raw, canon) => expect(canonicalInvestmentCode(raw)).toBe(canon));
 
-  it.each(['2023-150203-48-01-00012', '2023150203480100012', '', 'abc', '2023-150203-48-09-000123'])('rejects %j', (raw) =>
-    expect(canonicalInvestmentCode(raw)).toBeNull(),
+  it.each(['2023-150203-48-01-00012', '2023150203480100012', '', 'abc', '2023-150203-48-09-000123'])(
+    'rejects %j',
+    (raw) => expect(canonicalInvestmentCode(raw)).toBeNull(),
   );
 });
 
 describe('USCC', () => {
   it('verifies the document example and flags a bad check character', () => {
-    expect(checkUscc('91350100M000100Y43')).toEqual({ uscc: '91350100M000100Y43', shape: true, checksum: true });
+    expect(checkUscc('91350100M000100Y43')).toEqual({
+      uscc: '91350100M000100Y43',
+      shape: true,
+      checksum: true,
+    });
     expect(checkUscc('91350100M000100Y44')).toMatchObject({ shape: true, checksum: false });
     expect(checkUscc('150203000012345')).toMatchObject({ shape: false });
     expect(checkUscc('91350100M000100YI3')).toMatchObject({ shape: false });
@@ -34,8 +39,12 @@ describe('USCC', () => {
 describe('names', () => {
   it('folds width, spaces, brackets and the city prefix', () => {
     const registered = '包头市博强医药年产10000吨稀土抛光粉（一期）项目';
-    expect(normalizeProjectName('博强医药年产１００００吨稀土抛光粉(一期) 项目')).toBe(normalizeProjectName(registered));
-    expect(normalizeProjectName('　包头市博强医药年产10000吨稀土抛光粉（一期）项目 ')).toBe(normalizeProjectName(registered));
+    expect(normalizeProjectName('博强医药年产１００００吨稀土抛光粉(一期) 项目')).toBe(
+      normalizeProjectName(registered),
+    );
+    expect(normalizeProjectName('　包头市博强医药年产10000吨稀土抛光粉（一期）项目 ')).toBe(
+      normalizeProjectName(registered),
+    );
     expect(normalizeText('Ａｂ　ｃ')).toBe('ABC');
   });
 });

@@ -39,7 +39,8 @@ export function toFen(input: string | number, unit: MoneyUnit): number {
   if (text === '') throw new MoneyError(input, 'empty');
   const m = DECIMAL.exec(text);
   if (!m) {
-    if (/^[+-]?[\d.]+e[+-]?\d+$/i.test(text)) throw new MoneyError(input, 'exponent notation is not accepted');
+    if (/^[+-]?[\d.]+e[+-]?\d+$/i.test(text))
+      throw new MoneyError(input, 'exponent notation is not accepted');
     throw new MoneyError(input, 'not a decimal number');
   }
   const [, sign, intPart = '0', fracRaw = ''] = m;

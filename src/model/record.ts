@@ -36,7 +36,11 @@ export const RecordData = {
   project: z.object({
     name: z.string(),
     investmentCode: z.string().nullable(),
-    ownerUnit: z.object({ name: z.string().nullable(), uscc: z.string().nullable(), unitCode: z.string().nullable() }),
+    ownerUnit: z.object({
+      name: z.string().nullable(),
+      uscc: z.string().nullable(),
+      unitCode: z.string().nullable(),
+    }),
     district: z.object({ code: z.string().nullable(), name: z.string().nullable() }),
     sector: z.string().nullable(),
     sectorCode: z.string().nullable(),
@@ -115,7 +119,11 @@ export const RecordData = {
     address: z.string().nullable(),
     districtCode: z.string().nullable(),
   }),
-  progress: z.object({ percent: z.number().min(0).max(100), reporter: z.string().nullable(), eventTime: Iso }),
+  progress: z.object({
+    percent: z.number().min(0).max(100),
+    reporter: z.string().nullable(),
+    eventTime: Iso,
+  }),
   snapshot: z.object({
     cameraId: z.string().nullable(),
     imageRef: z.string().nullable(),

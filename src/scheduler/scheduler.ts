@@ -17,7 +17,9 @@ export interface Scheduler {
  */
 export function startScheduler(deps: StageDeps): Scheduler {
   const tasks: Array<{ system: string; task: ScheduledTask }> = [];
-  for (const [system, cfg] of Object.entries(deps.config.connectors) as Array<[SystemId, { enabled?: boolean; schedule?: string } | undefined]>) {
+  for (const [system, cfg] of Object.entries(deps.config.connectors) as Array<
+    [SystemId, { enabled?: boolean; schedule?: string } | undefined]
+  >) {
     if (!cfg?.enabled || !cfg.schedule) continue;
     const task = cron.schedule(
       cfg.schedule,
@@ -39,7 +41,10 @@ export function startScheduler(deps: StageDeps): Scheduler {
     tasks.push({ system, task });
   }
   // Sweep owed work and pick up time-based changes.
-  const sweeper = setInterval(() => void sweepOutboxes(deps.store, deps.queues).catch(() => undefined), 30_000);
+  const sweeper = setInterval(
+    () => void sweepOutboxes(deps.store, deps.queues).catch(() => undefined),
+    30_000,
+  );
   sweeper.unref();
   return {
     stop() {
