@@ -184,7 +184,10 @@ function mergeBase(projectKey: string, members: Member[], checklists: Checklists
   if (lastProgress) provenance['progress'] = prov(lastProgress);
   if (site) provenance['location'] = prov(site);
 
-  const investmentCodes = uniqSorted(ms.map((m) => m.record.keys.investmentCode));
+  const investmentCodes = uniqSorted([
+    ...ms.map((m) => m.record.keys.investmentCode),
+    ...entries.map((e) => e.data.investmentCode),
+  ]);
   const conflicts: ProjectDoc['conflicts'] = [];
   const entryCodes = uniqSorted(entries.map((e) => e.data.investmentCode));
   if (entryCodes.length > 0) {

@@ -60,7 +60,10 @@ export function priorityOf(
   const band: 1 | 2 | 3 =
     underConstruction || input.continuing || input.stalled
       ? 1
-      : approvals.approval && approvals.landUse && approvals.constructionPermit && stageBeforeConstruction(input.stage)
+      : approvals.approval &&
+          approvals.landUse &&
+          approvals.constructionPermit &&
+          stageBeforeConstruction(input.stage)
         ? 2
         : 3;
   const present = Object.values(approvals).filter(Boolean).length;

@@ -40,6 +40,19 @@ export function startScheduler(deps: StageDeps): Scheduler {
     );
     tasks.push({ system, task });
   }
+  // Time-based findings (STALLED, ASSET_NOT_RECORDED, EVALUATION_OVERDUE) change with the date
+  // alone: re-merge every project once a day, just after midnight Beijing time. A project whose
+  // findings did not change writes nothing.
+  const daily = cron.schedule(
+    '10 0 * * *',
+    async () => {
+      const day = new Date().toISOString().slice(0, 10);
+      const first = await deps.store.redis.set(`${deps.store.keys.prefix}:daily:${day}`, '1', 'EX', 86_400 * 2, 'NX');
+      if (first) await remergeAll(deps);
+    },
+    { name: 'daily-findings', timezone: 'Asia/Shanghai', noOverlap: true },
+  );
+  tasks.push({ system: 'daily-findings', task: daily });
   // Sweep owed work and pick up time-based changes.
   const sweeper = setInterval(
     () => void sweepOutboxes(deps.store, deps.queues).catch(() => undefined),
@@ -60,4 +73,17 @@ export function startScheduler(deps: StageDeps): Scheduler {
       return out;
     },
   };
+}
+
+/** Enqueues a merge of every project (used by the daily findings run). */
+export async function remergeAll(deps: StageDeps): Promise<number> {
+  let after: string | null = null;
+  let n = 0;
+  for (;;) {
+    const keys = await deps.store.listProjectKeys(after, 1000);
+    if (keys.length === 0) return n;
+    await deps.queues.addIds('merge', keys);
+    n += keys.length;
+    after = keys[keys.length - 1]!;
+  }
 }
