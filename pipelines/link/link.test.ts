@@ -1,0 +1,140 @@
+import { describe, expect, it } from 'vitest';
+import type { NormalizedRecord } from '../../src/model/record.js';
+import { decideLink, matchTitle, providesOf, referencesOf, usesTitle, type LinkInputs } from './link.js';
+
+const base = { version: '1', order: 1, state: 'active' as const, sourceTime: null, warnings: [] };
+const inputs = (lookups: Record<string, string[]>, extra: Partial<LinkInputs> = {}): LinkInputs => ({
+  lookups: new Map(Object.entries(lookups)),
+  manual: null,
+  titleMatches: () => [],
+  ...extra,
+});
+const rec = (
+  kind: string,
+  keys: NormalizedRecord['keys'],
+  system = 'trading',
+  data: unknown = {},
+): NormalizedRecord => ({ ...base, system, kind, sourceId: `${kind}-1`, keys, data }) as NormalizedRecord;
+
+describe('linking rules in order', () => {
+  it('rule 1: a budget code wins over everything, even a manual link', () => {
+    const r = rec('payment', { budgetCode: 'B1' }, 'budget');
+    expect(decideLink(r, inputs({ 'bc:B1': ['P1'] }, { manual: 'P9' }))).toEqual({
+      projectKey: 'P1',
+      linkedBy: 'budgetCode',
+    });
+  });
+  it('a budget code whose project is missing waits as anchor-missing', () => {
+    expect(decideLink(rec('payment', { budgetCode: 'B1' }, 'budget'), inputs({}))).toMatchObject({
+      projectKey: null,
+      reason: 'anchor-missing',
+    });
+  });
+  it('manual links override rules 2–5', () => {
+    const r = rec('tender', { investmentCode: 'I1', sectionCode: 'S1' });
+    expect(decideLink(r, inputs({ 'inv:I1': ['P1'] }, { manual: 'P9' }))).toEqual({
+      projectKey: 'P9',
+      linkedBy: 'manual',
+    });
+  });
+  it('rule 2: an investment code → the smallest budget code of the entries that carry it', () => {
+    const r = rec('tender', { investmentCode: 'I1', sectionCode: 'S1' });
+    expect(decideLink(r, inputs({ 'inv:I1': ['B2', 'B1'] }))).toEqual({
+      projectKey: 'B1',
+      linkedBy: 'investmentCode',
+    });
+  });
+  it('rule 3: award → section of its tender; asset → contract; site → permit; events → site', () => {
+    expect(decideLink(rec('award', { sectionCode: 'S1' }), inputs({ 'sec:S1': ['P1'] }))).toEqual({
+      projectKey: 'P1',
+      linkedBy: 'transitive',
+    });
+    expect(decideLink(rec('assetCard', { contractNo: 'C1' }, 'asset'), inputs({ 'ctr:C1': ['P2'] }))).toEqual(
+      { projectKey: 'P2', linkedBy: 'transitive' },
+    );
+    expect(
+      decideLink(rec('site', { siteId: 'X', permitNo: 'N1' }, 'smartcity'), inputs({ 'permit:N1': ['P3'] })),
+    ).toEqual({ projectKey: 'P3', linkedBy: 'transitive' });
+    expect(decideLink(rec('progress', { siteId: 'X' }, 'smartcity'), inputs({ 'site:X': ['P4'] }))).toEqual({
+      projectKey: 'P4',
+      linkedBy: 'transitive',
+    });
+    expect(decideLink(rec('award', { sectionCode: 'S1' }), inputs({}))).toMatchObject({
+      projectKey: null,
+      reason: 'anchor-missing',
+    });
+  });
+  it('rule 2 before rule 3: an asset card with its own investment code', () => {
+    const r = rec('assetCard', { contractNo: 'C1', investmentCode: 'I1' }, 'asset');
+    expect(decideLink(r, inputs({ 'inv:I1': ['P1'], 'ctr:C1': ['P2'] }))).toEqual({
+      projectKey: 'P1',
+      linkedBy: 'investmentCode',
+    });
+  });
+  it('rule 4: subsidies by USCC and name; two projects → ambiguous with candidates', () => {
+    const r = rec('subsidy', { uscc: 'U', name: 'N' }, 'benefit');
+    expect(decideLink(r, inputs({ 'own:U|N': ['P1'] }))).toEqual({
+      projectKey: 'P1',
+      linkedBy: 'ownerAndName',
+    });
+    expect(decideLink(r, inputs({ 'own:U|N': ['P2', 'P1'] }))).toEqual({
+      projectKey: null,
+      reason: 'ambiguous',
+      candidates: ['P1', 'P2'],
+    });
+    expect(decideLink(r, inputs({}))).toMatchObject({ projectKey: null, reason: 'no-match' });
+  });
+  it('rule 5: OA documents without codes by title; not for documents with a code', () => {
+    const r = rec('document', { title: 'T' }, 'oa', { docType: 'minutes' });
+    expect(usesTitle(r)).toBe(true);
+    expect(decideLink(r, inputs({}, { titleMatches: () => ['P1'] }))).toEqual({
+      projectKey: 'P1',
+      linkedBy: 'title',
+    });
+    expect(decideLink(r, inputs({}, { titleMatches: () => ['P1', 'P2'] }))).toMatchObject({
+      reason: 'ambiguous',
+    });
+    expect(
+      usesTitle(rec('document', { title: 'T', investmentCode: 'I' }, 'oa', { docType: 'minutes' })),
+    ).toBe(false);
+  });
+  it('a library entry anchors itself; entries sharing a code are one project under the smallest key', () => {
+    const e = {
+      ...rec('project', { budgetCode: 'B2', investmentCode: 'I1' }, 'budget'),
+      sourceId: 'B2',
+    } as NormalizedRecord;
+    expect(decideLink(e, inputs({ 'inv:I1': ['B1', 'B2'] }))).toEqual({
+      projectKey: 'B1',
+      linkedBy: 'budgetCode',
+    });
+    expect(decideLink(e, inputs({}))).toEqual({ projectKey: 'B2', linkedBy: 'budgetCode' });
+    expect(referencesOf(e)).toEqual([{ type: 'inv', value: 'I1' }]);
+    expect(providesOf(e, 'B1').map((p) => `${p.type}:${p.value}>${p.target}`)).toEqual([
+      'inv:I1>B2',
+      'bc:B2>B1',
+    ]);
+  });
+  it('providers publish their keys only once linked', () => {
+    const t = rec('tender', { sectionCode: 'S1', investmentCode: 'I1' });
+    expect(providesOf(t, null)).toEqual([]);
+    expect(providesOf(t, 'P1')).toEqual([{ type: 'sec', value: 'S1', target: 'P1' }]);
+    const permit = rec('document', { permitNo: 'N1' }, 'oa', { docType: 'constructionPermit' });
+    expect(providesOf(permit, 'P1')).toEqual([{ type: 'permit', value: 'N1', target: 'P1' }]);
+  });
+});
+
+describe('title matching', () => {
+  const names = new Map([
+    ['钢铁大街综合管廊建设项目', ['P1']],
+    ['钢铁大街综合管廊建设项目二期', ['P2']],
+    ['阿尔丁大街改造', ['P3']],
+  ]);
+  it('the longest contained name wins', () => {
+    expect(matchTitle('关于钢铁大街综合管廊建设项目二期立项的批复', names)).toEqual(['P2']);
+    expect(matchTitle('关于钢铁大街综合管廊建设项目立项的批复', names)).toEqual(['P1']);
+  });
+  it('two unrelated names are ambiguous; none is no match', () => {
+    expect(matchTitle('钢铁大街综合管廊建设项目与阿尔丁大街改造推进会', names)).toEqual(['P1', 'P3']);
+    expect(matchTitle('市政府第12次常务会议纪要', names)).toEqual([]);
+  });
+});
