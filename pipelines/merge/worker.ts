@@ -1,5 +1,6 @@
 import type { Processor, StageDeps } from '../runtime.js';
-import { docHash, mergeProject, type Member } from './merge.js';
+import { docHash, mergeProject, type Member, type ProjectDoc } from './merge.js';
+import { statsContribution } from './stats.js';
 import type { LinkedBy } from '../../src/model/project.js';
 import { beijingDateOf } from '../../src/model/time.js';
 
@@ -67,7 +68,16 @@ export async function mergeOne(key: string, deps: StageDeps): Promise<number> {
         state: r.state,
       }));
     const now = new Date().toISOString().replace(/\.\d{3}Z$/, 'Z');
-    const v = await store.commitProject(key, mrev, doc, docHash(doc), now, { records: changed }, empty);
+    const v = await store.commitProject(
+      key,
+      mrev,
+      doc,
+      docHash(doc),
+      now,
+      { records: changed },
+      empty,
+      empty ? null : statsContribution(doc as ProjectDoc),
+    );
     if (v !== -1) return v;
   }
   return -1;

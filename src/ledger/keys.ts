@@ -34,6 +34,8 @@ export function ledgerKeys(prefix: string) {
     projectMembers: (key: string) => `${p}:p:{p:${key}}:m`,
     projectHistory: (key: string) => `${p}:p:{p:${key}}:h`,
     projects: `${p}:projects`,
+    /** Incrementally maintained /stats sums: `<groupBy>\x1f<key>\x1f<measure>` → integer. */
+    stats: `${p}:stats`,
     changes: `${p}:changes`,
     changesSeq: `${p}:changes:seq`,
     changesIndex: `${p}:changes:idx`,

@@ -42,6 +42,12 @@ export interface ChangeEntry {
   events: unknown[];
 }
 
+/** One project's share of /stats: the group it falls in per dimension, and its money. */
+export interface StatsContribution {
+  groups: Record<string, string>;
+  money: Record<string, number>;
+}
+
 export const ACCOUNT_FIELDS = ['versions', 'identities', 'linked', 'unlinked', 'quarantined'] as const;
 
 export function contentHash(body: string): string {
@@ -347,6 +353,7 @@ export class LedgerStore {
     now: string,
     entry: unknown,
     empty: boolean,
+    contribution: StatsContribution | null,
   ) {
     const k = this.keys;
     return Number(
@@ -356,6 +363,7 @@ export class LedgerStore {
         k.needMerge,
         k.needPublish,
         k.projects,
+        k.stats,
         key,
         mrev,
         JSON.stringify(doc),
@@ -363,8 +371,28 @@ export class LedgerStore {
         now,
         JSON.stringify(entry),
         empty ? '1' : '0',
+        contribution ? JSON.stringify(contribution) : '',
       ),
     );
+  }
+
+  /** The incrementally maintained sums: groupBy → key → {count, money}. */
+  async stats(
+    groupBy: string,
+  ): Promise<Array<{ key: string; count: number; money: Record<string, number> }>> {
+    const all = await this.redis.hgetall(this.keys.stats);
+    const groups = new Map<string, { key: string; count: number; money: Record<string, number> }>();
+    for (const [field, value] of Object.entries(all)) {
+      const [g, key, measure] = field.split('\x1f') as [string, string, string];
+      if (g !== groupBy) continue;
+      const entry = groups.get(key) ?? { key, count: 0, money: {} };
+      if (measure === 'count') entry.count = Number(value);
+      else entry.money[measure] = Number(value);
+      groups.set(key, entry);
+    }
+    return [...groups.values()]
+      .filter((e) => e.count > 0)
+      .sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
   }
 
   async getProjectRaw(key: string): Promise<{

@@ -99,6 +99,36 @@ describe('six systems end to end', () => {
     }
   });
 
+  it('statistics are maintained incrementally and equal the exact sums over projects', async () => {
+    const keys = await hub.store.redis.zrange(hub.store.keys.projects, 0, -1);
+    const docs = [];
+    for (const k of keys) {
+      const raw = await hub.store.getProjectRaw(k);
+      const doc = JSON.parse(raw!.doc);
+      if (!doc.redirectTo && !doc.orphaned) docs.push(doc);
+    }
+    const [totals] = await hub.store.stats('all');
+    expect(totals!.count).toBe(docs.length);
+    for (const f of ['totalInvestmentFen', 'allocatedFen', 'disbursedFen', 'contractFen', 'subsidyPaidFen']) {
+      const sum = docs.reduce((n, d) => n + BigInt(d.money[f] ?? 0), 0n);
+      expect(BigInt(totals!.money[f] ?? 0), f).toBe(sum);
+    }
+    for (const g of ['sector', 'district', 'category', 'stage', 'year']) {
+      const groups = await hub.store.stats(g);
+      expect(
+        groups.reduce((n, x) => n + x.count, 0),
+        g,
+      ).toBe(docs.length);
+      const byKey = new Map<string, number>();
+      for (const d of docs) {
+        const key =
+          g === 'district' ? d.district.code : g === 'year' ? String(d.dimensions.application.year) : d[g];
+        byKey.set(key, (byKey.get(key) ?? 0) + 1);
+      }
+      for (const x of groups) expect(x.count, `${g}=${x.key}`).toBe(byKey.get(x.key));
+    }
+  });
+
   it('a second sync with no source changes writes nothing: no versions, no change-feed entries', async () => {
     const before = await ledgerFingerprint(hub.store);
     const seqBefore = await hub.store.redis.get(hub.store.keys.changesSeq);
