@@ -95,10 +95,13 @@ async function linkOne(
     provided: allProvided as Array<{ type: IndexType; value: string; target: string }>,
     referenced: refs,
   });
-  if (result === 'STALE') return { again: true, wake: [], projects: [] };
-  const projects = result === 'SAME' ? [] : [s.projectKey, projectKey].filter((k): k is string => !!k);
+  // The index entries above are already written: their subscribers must hear of it even when
+  // this commit lost a race (STALE), or the next attempt — seeing the index unchanged — never
+  // would wake them.
   wakeKeys = wakeKeys.filter((k, i, a) => a.findIndex((o) => refKey(o) === refKey(k)) === i);
   const wake = (await store.subscribers(wakeKeys)).filter((id) => id !== s.id);
+  if (result === 'STALE') return { again: true, wake, projects: [] };
+  const projects = result === 'SAME' ? [] : [s.projectKey, projectKey].filter((k): k is string => !!k);
   // Verify: if an input moved while we decided, decide again.
   const recheck = await store.lookup(refs);
   const moved = refs.some(

@@ -29,15 +29,17 @@ export interface FaultRule {
   retryAfterSec?: number;
   delayMs?: number;
   sizeBytes?: number;
+  /** Let this many matching requests through first (a fault in the middle of a run). */
+  after?: number;
 }
 
 export class FaultInjector {
-  private rules: Array<FaultRule & { left: number }> = [];
+  private rules: Array<FaultRule & { left: number; skip: number }> = [];
   /** The full path (system prefix included) of every request, in order, for tests that assert calls. */
   readonly seen: string[] = [];
 
   add(...rules: FaultRule[]): this {
-    for (const r of rules) this.rules.push({ ...r, left: r.times ?? 1 });
+    for (const r of rules) this.rules.push({ ...r, left: r.times ?? 1, skip: r.after ?? 0 });
     return this;
   }
 
@@ -51,6 +53,10 @@ export class FaultInjector {
     const i = this.rules.findIndex((r) => r.left > 0 && (!r.pathPrefix || path.startsWith(r.pathPrefix)));
     if (i < 0) return undefined;
     const r = this.rules[i]!;
+    if (r.skip > 0) {
+      r.skip -= 1;
+      return undefined;
+    }
     r.left -= 1;
     if (r.left <= 0) this.rules.splice(i, 1);
     return r;
