@@ -4,6 +4,7 @@ import type { Logger } from 'pino';
 import type { z } from 'zod';
 import type { HubConfig } from '../src/config/schema.js';
 import type { LedgerStore } from '../src/ledger/store.js';
+import type { HubMetrics } from '../src/metrics/registry.js';
 import { JOB_SCHEMAS, STAGES, type StageName } from '../src/queues.js';
 import type { Checklists } from './merge/archive.js';
 import type { FindingThresholds } from './merge/findings.js';
@@ -17,6 +18,8 @@ export interface StageDeps {
   log: Logger;
   /** Ledger rules from configuration: archive checklists, finding thresholds, priority weights. */
   ledger: { checklists: Checklists; thresholds: FindingThresholds; weights: PriorityWeights };
+  /** Counters of this process (absent in tools that do not export metrics). */
+  metrics?: Pick<HubMetrics, 'recordRun' | 'recordRecords'>;
   /** Connection factory for things that need their own connection. */
   connect: () => Redis;
 }

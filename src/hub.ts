@@ -15,6 +15,8 @@ import { configSecrets } from './config/load.js';
 import type { HubConfig } from './config/schema.js';
 import { LedgerStore } from './ledger/store.js';
 import { createLogger } from './log.js';
+import { createMetrics, type HubMetrics } from './metrics/registry.js';
+import { SYSTEMS } from './model/systems.js';
 import { STAGES, type StageName } from './queues.js';
 import { openRedis, type RedisHandle } from './redis/connect.js';
 import { startScheduler, type Scheduler } from './scheduler/scheduler.js';
@@ -40,6 +42,7 @@ export interface Hub {
   store: LedgerStore;
   queues: Queues;
   deps: StageDeps;
+  metrics: HubMetrics;
   workers: Worker[];
   api: FastifyInstance | null;
   apiUrl: string | null;
@@ -54,7 +57,14 @@ export async function startHub(config: HubConfig, roles: HubRoles, log?: Logger)
   const main = redis.connect();
   const store = new LedgerStore(main, config.redis.prefix);
   const queues = new Queues(redis.connect(), store.keys.queuePrefix);
+  const metrics = createMetrics({
+    store,
+    queues,
+    systems: SYSTEMS,
+    findingThresholds: config.ledger.findings,
+  });
   const deps: StageDeps = {
+    metrics,
     store,
     queues,
     config,
@@ -69,6 +79,7 @@ export async function startHub(config: HubConfig, roles: HubRoles, log?: Logger)
     const conc = s === 'ingest' ? 6 : config.workers.concurrency;
     workers.push(startWorker(s, PROCESSORS[s] as Processor<typeof s>, deps, redis.connect(), conc));
   }
+  for (const w of workers) metrics.observeWorker(w.name as StageName, w);
   let heartbeat: NodeJS.Timeout | null = null;
   if (workers.length > 0) {
     const me = `${hostname()}:${process.pid}`;
@@ -96,6 +107,7 @@ export async function startHub(config: HubConfig, roles: HubRoles, log?: Logger)
     store,
     queues,
     deps,
+    metrics,
     workers,
     api,
     apiUrl,

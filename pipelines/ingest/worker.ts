@@ -78,6 +78,15 @@ export async function runConnector(
       consecutiveFailures: 0,
     });
     runLog.info({ pages, fetched, durationMs: ms }, 'connector run finished');
+    deps.metrics?.recordRun(system, {
+      ok: true,
+      durationMs: ms,
+      fetched,
+      new: 0,
+      updated: 0,
+      unchanged: 0,
+      quarantined: 0,
+    });
     return { pages, fetched };
   } catch (e) {
     const err = e instanceof HubError ? e : HubErrors.INTERNAL.with({ cause: e });
@@ -90,6 +99,15 @@ export async function runConnector(
     });
     await store.redis.hincrby(store.keys.connector(system), 'consecutiveFailures', 1);
     runLog.error({ code: err.code, err: message, pages }, 'connector run failed');
+    deps.metrics?.recordRun(system, {
+      ok: false,
+      durationMs: Date.now() - started,
+      fetched,
+      new: 0,
+      updated: 0,
+      unchanged: 0,
+      quarantined: 0,
+    });
     throw e;
   } finally {
     clearInterval(renew);

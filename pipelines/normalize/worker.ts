@@ -30,6 +30,7 @@ export const normalizeProcessor: Processor<'normalize'> = async (job, deps) => {
     if (s === 'NEW' || s === 'UPDATED' || s === 'REARM') toLink.push(recordId(records[i]!));
   });
   await deps.queues.addIds('link', toLink);
+  deps.metrics?.recordRecords(job.system, tally);
   if (job.runId) {
     const key = `${deps.store.keys.prefix}:run:${job.runId}`;
     const p = deps.store.redis.pipeline();

@@ -6,8 +6,12 @@ import { configFields, configMarkdown, MissingDescriptionsError } from '../../sc
 import { errorsMarkdown } from '../../scripts/docs/errors.js';
 import { GENERATED_DOCS } from '../../scripts/docs/index.js';
 import { cell, code } from '../../scripts/docs/markdown.js';
+import { metricsMarkdown } from '../../scripts/docs/metrics.js';
+import { RegionMarkersError, replaceRegion } from '../../scripts/docs/region.js';
+import { buildOpenApi } from '../../src/api/openapi/index.js';
 import { HubConfigSchema } from '../../src/config/schema.js';
 import { HubErrors } from '../../src/errors.js';
+import { METRICS_CATALOGUE } from '../../src/metrics/catalogue.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 
@@ -125,6 +129,48 @@ describe('configuration reference', () => {
   });
 });
 
+describe('metrics table in the README', () => {
+  const md = metricsMarkdown();
+
+  it('has one row per catalogued metric with its type and labels', () => {
+    for (const m of METRICS_CATALOGUE) {
+      const row = md.split('\n').find((l) => l.startsWith(`| \`${m.name}\` |`));
+      expect(row, m.name).toBeDefined();
+      expect(row).toContain(`| ${m.type} |`);
+      for (const l of m.labels) expect(row, `${m.name} ${l}`).toContain(`\`${l}\``);
+    }
+    expect(md.split('\n').filter((l) => l.startsWith('| `hub_'))).toHaveLength(METRICS_CATALOGUE.length);
+  });
+
+  it('lists the values of the state label', () => {
+    const row = md.split('\n').find((l) => l.startsWith('| `hub_queue_jobs` |'));
+    expect(row).toContain('`state`: `waiting`, `prioritized`, `active`, `delayed`, `failed`');
+  });
+
+  it('sits between the markers of README.md, under the Metrics heading', () => {
+    const readme = readFileSync(`${root}README.md`, 'utf8');
+    const start = readme.indexOf('<!-- metrics:start -->');
+    expect(start).toBeGreaterThan(readme.indexOf('## Metrics'));
+    expect(readme.slice(start)).toContain(md);
+  });
+});
+
+describe('generated regions', () => {
+  const doc = 'before\n<!-- r:start -->\nold\nlines\n<!-- r:end -->\nafter\n';
+
+  it('replaces only what lies between the markers', () => {
+    expect(replaceRegion(doc, 'r', 'new')).toBe('before\n<!-- r:start -->\nnew\n<!-- r:end -->\nafter\n');
+    expect(replaceRegion(replaceRegion(doc, 'r', 'new'), 'r', 'new')).toBe(replaceRegion(doc, 'r', 'new'));
+  });
+
+  it('refuses a document whose markers are missing, repeated or out of order', () => {
+    expect(() => replaceRegion('no markers', 'r', 'x')).toThrow(RegionMarkersError);
+    expect(() => replaceRegion(`${doc}${doc}`, 'r', 'x')).toThrow(RegionMarkersError);
+    expect(() => replaceRegion('<!-- r:end -->\n<!-- r:start -->', 'r', 'x')).toThrow(/before start/);
+    expect(() => replaceRegion(doc, 'other', 'x')).toThrow(/other/);
+  });
+});
+
 describe('markdown cells', () => {
   it('keeps pipes and angle brackets from breaking the table', () => {
     expect(cell('a | b')).toBe('a \\| b');
@@ -135,5 +181,13 @@ describe('markdown cells', () => {
   it('fences code that itself contains backticks', () => {
     expect(code('run `x`')).toBe('`` run `x` ``');
     expect(code('plain')).toBe('`plain`');
+  });
+});
+
+describe('docs/openapi.json', () => {
+  it('is generated, and is the document the API serves', () => {
+    const entry = GENERATED_DOCS.find((d) => d.file === 'docs/openapi.json');
+    expect(entry).toBeDefined();
+    expect(JSON.parse(entry!.generate())).toEqual(buildOpenApi());
   });
 });
