@@ -16,4 +16,4 @@ COPY --from=build /app/package.json ./package.json
 COPY config ./config
 USER node
 ENTRYPOINT ["node", "dist/src/cli/main.js"]
-CMD ["serve", "--config", "/etc/hub/hub.yaml"]
+CMD ["serve"]

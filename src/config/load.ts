@@ -35,6 +35,9 @@ export function parseConfig(raw: unknown, env: NodeJS.ProcessEnv = process.env):
   if (!res.success) throw HubErrors.CONFIG_INVALID(formatIssues(res.error.issues).join('\n'));
   const cfg = res.data;
   if (env['REDIS_URL']) cfg.redis.url = env['REDIS_URL'];
+  // Containers listen on their own interface; the file can stay the same everywhere.
+  if (env['HUB_API_HOST']) cfg.api.host = env['HUB_API_HOST'];
+  if (env['HUB_API_PORT']) cfg.api.port = Number(env['HUB_API_PORT']);
   return cfg;
 }
 
