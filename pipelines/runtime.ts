@@ -4,11 +4,30 @@ import type { Logger } from 'pino';
 import type { z } from 'zod';
 import type { HubConfig } from '../src/config/schema.js';
 import type { LedgerStore } from '../src/ledger/store.js';
-import type { HubMetrics } from '../src/metrics/registry.js';
 import { JOB_SCHEMAS, STAGES, type StageName } from '../src/queues.js';
 import type { Checklists } from './merge/archive.js';
 import type { FindingThresholds } from './merge/findings.js';
 import type { PriorityWeights } from './merge/priority.js';
+
+/** The counters the stages feed (src/metrics implements them; declared here to keep the layers apart). */
+export interface StageMetrics {
+  recordRun(
+    system: string,
+    run: {
+      ok: boolean;
+      durationMs: number;
+      fetched: number;
+      new: number;
+      updated: number;
+      unchanged: number;
+      quarantined: number;
+    },
+  ): void;
+  recordRecords(
+    system: string,
+    tally: { new: number; updated: number; unchanged: number; quarantined: number },
+  ): void;
+}
 
 /** Everything a stage processor needs, built once per process. */
 export interface StageDeps {
@@ -19,7 +38,7 @@ export interface StageDeps {
   /** Ledger rules from configuration: archive checklists, finding thresholds, priority weights. */
   ledger: { checklists: Checklists; thresholds: FindingThresholds; weights: PriorityWeights };
   /** Counters of this process (absent in tools that do not export metrics). */
-  metrics?: Pick<HubMetrics, 'recordRun' | 'recordRecords'>;
+  metrics?: StageMetrics;
   /** Connection factory for things that need their own connection. */
   connect: () => Redis;
 }

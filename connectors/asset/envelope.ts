@@ -3,6 +3,7 @@
  * HubError whose failure class decides whether the HTTP layer retries.
  */
 import { HubErrors } from '../../src/errors.js';
+import { jsonProblem } from '../shared/json.js';
 import { parseExactJson } from './json.js';
 import { Envelope } from './records.js';
 
@@ -31,7 +32,9 @@ export function readEnvelope(
   body: Buffer,
   redact: (s: string) => string = (s) => s,
 ): EnvelopeOutcome {
-  const env = Envelope.safeParse(parseOrUndefined(body.toString('utf8')));
+  const { text, problem } = jsonProblem(body);
+  if (problem && status >= 200 && status < 300) throw HubErrors.SOURCE_PAYLOAD(SYSTEM, problem);
+  const env = Envelope.safeParse(problem || text === null ? undefined : parseOrUndefined(text));
   if (!env.success) {
     // No envelope (a 500 may answer with HTML): the HTTP status is all there is.
     const what = `HTTP ${status} without the JSON envelope`;

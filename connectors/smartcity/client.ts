@@ -2,6 +2,7 @@ import type { AxiosResponse } from 'axios';
 import type { CheckResult, ConnectorContext, RawPage } from '../../src/connector/define.js';
 import { checkWithin } from '../../src/connector/check.js';
 import { HubErrors } from '../../src/errors.js';
+import { parseJson } from '../shared/json.js';
 import { ErrorBody, EventsPage, describeIssues } from './records.js';
 import type { SmartcityConfig, SmartcityState } from './spec.js';
 
@@ -11,12 +12,8 @@ const SYSTEM = 'smartcity';
 export const EVENTS_PATH = '/smartcity/api/v2/events';
 export const STREAM = 'events';
 
-function parseJson(res: AxiosResponse<Buffer>): unknown {
-  try {
-    return JSON.parse(Buffer.from(res.data).toString('utf8'));
-  } catch {
-    return undefined;
-  }
+function parseBody(res: AxiosResponse<Buffer>): unknown {
+  return parseJson(Buffer.from(res.data));
 }
 
 /**
@@ -28,7 +25,7 @@ export function interpretEventsResponse(
   res: AxiosResponse<Buffer>,
   redact: (s: string) => string,
 ): EventsPage {
-  const body = parseJson(res);
+  const body = parseBody(res);
   if (res.status >= 200 && res.status < 300) {
     if (body === undefined) throw HubErrors.SOURCE_PAYLOAD(SYSTEM, `HTTP ${res.status} body is not JSON`);
     const page = EventsPage.safeParse(body);

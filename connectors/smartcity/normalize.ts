@@ -54,7 +54,7 @@ const isObject = (v: unknown): v is Record<string, unknown> =>
 function readEnvelope(raw: unknown): Envelope {
   if (!isObject(raw)) throw new Quarantine('event is not a JSON object', null, null);
   const { eventId, type, eventTime, siteId, payload } = raw;
-  const kind = typeof type === 'string' && type in KIND_OF ? KIND_OF[type as EventType] : null;
+  const kind = typeof type === 'string' && Object.hasOwn(KIND_OF, type) ? KIND_OF[type as EventType] : null;
   const quoted = (v: unknown) => JSON.stringify(v) ?? 'undefined';
 
   if (eventId === undefined || eventId === null || eventId === '') {

@@ -70,7 +70,14 @@ export function parseFeed(text: string): Feed {
   if (/<!DOCTYPE|<!ENTITY/i.test(text)) throw payload('DOCTYPE/ENTITY declarations are refused');
   const valid = XMLValidator.validate(text);
   if (valid !== true) throw payload(`malformed XML (${valid.err.msg} at line ${valid.err.line})`);
-  const feed = record(record(parser.parse(text))?.['feed']);
+  let parsed: unknown;
+  try {
+    parsed = parser.parse(text);
+  } catch (e) {
+    // fast-xml-parser refuses names such as __proto__ with a plain Error: still a payload problem.
+    throw payload(`unparseable XML (${(e as Error).message.slice(0, 120)})`);
+  }
+  const feed = record(record(parsed)?.['feed']);
   if (!feed) throw payload('no <feed> root element');
   const status = record(feed['status']);
   const statusCode = status?.['@code'];
