@@ -2,6 +2,8 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { HubConfig, Scope } from '../config/schema.js';
 import { HubErrors } from '../errors.js';
+import { callerOf, type RateLimiter } from './rateLimit.js';
+import type { RouteScope } from './route.js';
 
 export interface ApiPrincipal {
   name: string;
@@ -39,18 +41,30 @@ declare module 'fastify' {
   }
   interface FastifyContextConfig {
     /** Scope the route needs; 'signature' routes authenticate themselves (smart-city push). */
-    scope?: Scope | 'signature' | 'public';
+    scope?: RouteScope;
+    /** false: the route is not rate limited. */
+    rateLimit?: false;
   }
 }
 
-export function requireScope(keys: HubConfig['api']['keys']) {
+/**
+ * onRequest guard: counts the request against its caller's rate (API key name, or address
+ * when there is no valid key), then requires the route's scope. A route without a declared
+ * scope (an unknown URL) needs a key like an admin route, so it tells strangers nothing.
+ */
+export function guard(keys: HubConfig['api']['keys'], limiter: RateLimiter) {
   return async (req: FastifyRequest, _reply: FastifyReply) => {
-    const scope = req.routeOptions.config.scope;
-    if (scope === 'public' || scope === 'signature') return;
-    const p = authenticate(keys, req.headers.authorization);
-    if (!p) throw HubErrors.API_UNAUTHORIZED();
-    req.principal = p;
-    const need = scope ?? 'admin';
-    if (!p.scopes.includes('admin') && !p.scopes.includes(need)) throw HubErrors.API_FORBIDDEN(need);
+    const { scope = 'admin', rateLimit } = req.routeOptions.config;
+    const keyed = scope !== 'public' && scope !== 'signature';
+    const principal = keyed ? authenticate(keys, req.headers.authorization) : null;
+    if (rateLimit !== false) {
+      const v = await limiter(callerOf(principal?.name ?? null, req.ip));
+      if (!v.allowed) throw HubErrors.API_RATE_LIMITED.with({ retryAfterSec: v.retryAfterSec });
+    }
+    if (!keyed) return;
+    if (!principal) throw HubErrors.API_UNAUTHORIZED();
+    req.principal = principal;
+    if (!principal.scopes.includes('admin') && !principal.scopes.includes(scope))
+      throw HubErrors.API_FORBIDDEN(scope);
   };
 }

@@ -1,6 +1,5 @@
 import type { Logger } from 'pino';
-import type { Checklists } from '../../pipelines/merge/archive.js';
-import type { Queues } from '../../pipelines/runtime.js';
+import type { Queues, StageDeps } from '../../pipelines/runtime.js';
 import type { HubConfig } from '../config/schema.js';
 import type { LedgerStore } from '../ledger/store.js';
 
@@ -10,5 +9,5 @@ export interface ApiDeps {
   store: LedgerStore;
   queues: Queues;
   log: Logger;
-  checklists: Checklists;
+  ledger: StageDeps['ledger'];
 }

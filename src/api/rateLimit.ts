@@ -1,0 +1,40 @@
+import type { LedgerStore } from '../ledger/store.js';
+
+/**
+ * Fixed one-minute windows per caller, counted in Redis so every API process shares them.
+ * The key is `<prefix>:rl:<caller>:<minute>`; it is built here rather than in
+ * src/ledger/keys.ts, and this is the only place that builds it.
+ */
+export function rateLimitKey(prefix: string, caller: string, minute: number): string {
+  return `${prefix}:rl:${caller}:${minute}`;
+}
+
+/** The rate-limit identity of a request: its API key's name, else its address. */
+export function callerOf(principalName: string | null, ip: string): string {
+  return principalName !== null ? `key:${principalName}` : `ip:${ip}`;
+}
+
+export interface RateVerdict {
+  allowed: boolean;
+  /** Seconds until the window ends (when not allowed). */
+  retryAfterSec: number;
+}
+
+const WINDOW_MS = 60_000;
+
+export function createRateLimiter(store: LedgerStore, perMinute: number, now: () => number = Date.now) {
+  return async function check(caller: string): Promise<RateVerdict> {
+    const t = now();
+    const minute = Math.floor(t / WINDOW_MS);
+    const key = rateLimitKey(store.keys.prefix, caller, minute);
+    const res = await store.redis
+      .multi()
+      .incr(key)
+      .expire(key, 2 * (WINDOW_MS / 1000))
+      .exec();
+    const count = Number(res?.[0]?.[1] ?? 0);
+    const retryAfterSec = Math.max(1, Math.ceil(((minute + 1) * WINDOW_MS - t) / 1000));
+    return { allowed: count <= perMinute, retryAfterSec };
+  };
+}
+export type RateLimiter = ReturnType<typeof createRateLimiter>;
