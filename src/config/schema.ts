@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { CONNECTORS } from '../../connectors/index.js';
+import { WebhooksSpec } from '../webhooks/spec.js';
 
 /** The hub configuration file (YAML). Every field documents itself; docs/configuration.md is generated from it. */
 
@@ -143,6 +144,7 @@ export const HubConfigSchema = z.object({
     })
     .describe('Rules of the ledger: archive checklists, finding thresholds, funding priority.'),
   connectors: z.object(connectorsShape).default({}).describe('Source systems, by id.'),
+  webhooks: WebhooksSpec,
 });
 
 export type HubConfig = z.infer<typeof HubConfigSchema>;
