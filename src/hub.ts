@@ -20,6 +20,9 @@ import { SYSTEMS } from './model/systems.js';
 import { STAGES, type StageName } from './queues.js';
 import { openRedis, type RedisHandle } from './redis/connect.js';
 import { startScheduler, type Scheduler } from './scheduler/scheduler.js';
+import { listDeadLetters, summarizeDeadLetter } from './deadletters/service.js';
+import { statusCollector } from './status/collect.js';
+import { startDelivery } from './webhooks/delivery.js';
 
 const PROCESSORS: { [S in StageName]: Processor<S> } = {
   ingest: ingestProcessor,
@@ -93,11 +96,35 @@ export async function startHub(config: HubConfig, roles: HubRoles, log?: Logger)
 
   let api: FastifyInstance | null = null;
   let apiUrl: string | null = null;
+  // Webhooks are delivered by processes that run workers; a lease per subscriber keeps two
+  // processes from delivering the same subscriber.
+  const delivery =
+    workers.length > 0 && config.webhooks.some((w) => w.enabled)
+      ? startDelivery({
+          store,
+          config,
+          log: logger,
+          metrics: {
+            delivered: (sub) => metrics.recordDelivery(sub, true),
+            failedAttempt: (sub) => metrics.recordDelivery(sub, false),
+            oldestUndelivered: (sub, at) =>
+              metrics.setOldestUndelivered(sub, at ? Math.max(0, (Date.now() - Date.parse(at)) / 1000) : 0),
+          },
+        })
+      : null;
+  const scheduler = roles.scheduler ? startScheduler(deps) : null;
   if (roles.api) {
-    api = await buildApi({ config, store, queues, log: logger, ledger: deps.ledger });
+    const status = statusCollector({
+      config,
+      store,
+      queues,
+      nextRuns: () => scheduler?.next() ?? {},
+      deadLetters: async () =>
+        (await listDeadLetters({ store, queues, config }, { limit: 20 })).map(summarizeDeadLetter),
+    });
+    api = await buildApi({ config, store, queues, log: logger, ledger: deps.ledger, metrics, status });
     apiUrl = await api.listen({ host: config.api.host, port: config.api.port });
   }
-  const scheduler = roles.scheduler ? startScheduler(deps) : null;
 
   let closing: Promise<void> | null = null;
   return {
@@ -118,6 +145,7 @@ export async function startHub(config: HubConfig, roles: HubRoles, log?: Logger)
         if (heartbeat) clearInterval(heartbeat);
         await api?.close();
         // Workers finish their active jobs (bounded by the caller's shutdown deadline).
+        await delivery?.stop();
         await Promise.all(workers.map((w) => w.close()));
         await queues.close();
         await redis.close();

@@ -77,6 +77,7 @@ export async function mergeOne(key: string, deps: StageDeps): Promise<number> {
       { records: changed },
       empty,
       empty ? null : statsContribution(doc as ProjectDoc),
+      empty ? null : ((doc as ProjectDoc).priority?.score ?? null),
     );
     if (v !== -1) return v;
   }

@@ -5,6 +5,7 @@ import { errorHandler, notFoundHandler } from './errors.js';
 import { createRateLimiter } from './rateLimit.js';
 import { registerRoutes } from './register.js';
 import { ROUTES } from './routes/index.js';
+import { registerQueueBoard } from './queueBoard.js';
 
 export type { ApiDeps } from './deps.js';
 
@@ -38,5 +39,6 @@ export async function buildApi(deps: ApiDeps, options: ApiOptions = {}): Promise
   app.setErrorHandler(errorHandler);
   app.setNotFoundHandler(notFoundHandler);
   registerRoutes(app, ROUTES, deps);
+  await registerQueueBoard(app, deps.queues);
   return app;
 }

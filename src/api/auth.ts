@@ -1,7 +1,8 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { HubConfig, Scope } from '../config/schema.js';
-import { HubErrors } from '../errors.js';
+import { HubError, HubErrors } from '../errors.js';
+import { errorHandler } from './errors.js';
 import { callerOf, type RateLimiter } from './rateLimit.js';
 import type { RouteScope } from './route.js';
 
@@ -22,9 +23,9 @@ export function authenticate(
   keys: HubConfig['api']['keys'],
   header: string | undefined,
 ): ApiPrincipal | null {
-  const m = /^Bearer\s+(\S+)$/i.exec(header ?? '');
-  if (!m) return null;
-  const presented = Buffer.from(sha256Hex(m[1]!), 'hex');
+  const key = presentedKey(header);
+  if (key === null) return null;
+  const presented = Buffer.from(sha256Hex(key), 'hex');
   let found: ApiPrincipal | null = null;
   for (const k of keys) {
     const stored = Buffer.from(k.sha256, 'hex');
@@ -33,6 +34,20 @@ export function authenticate(
     }
   }
   return found;
+}
+
+/**
+ * The key of `Authorization: Bearer <key>`, or of `Basic base64(<any user>:<key>)` — browsers
+ * can send the latter from a login prompt, which is how people open the queue dashboard.
+ */
+function presentedKey(header: string | undefined): string | null {
+  const bearer = /^Bearer\s+(\S+)$/i.exec(header ?? '');
+  if (bearer) return bearer[1]!;
+  const basic = /^Basic\s+([A-Za-z0-9+/=]+)$/i.exec(header ?? '');
+  if (!basic) return null;
+  const decoded = Buffer.from(basic[1]!, 'base64').toString('utf8');
+  const i = decoded.indexOf(':');
+  return i >= 0 && i < decoded.length - 1 ? decoded.slice(i + 1) : null;
 }
 
 declare module 'fastify' {
@@ -53,6 +68,21 @@ declare module 'fastify' {
  * scope (an unknown URL) needs a key like an admin route, so it tells strangers nothing.
  */
 export function guard(keys: HubConfig['api']['keys'], limiter: RateLimiter) {
+  const check = admit(keys, limiter);
+  // Answered here rather than thrown: plugins with error handlers of their own (the queue
+  // dashboard) must not get to reformat a refusal.
+  return async (req: FastifyRequest, reply: FastifyReply) => {
+    try {
+      await check(req, reply);
+    } catch (e) {
+      if (!(e instanceof HubError)) throw e;
+      errorHandler(e, req, reply);
+      return reply;
+    }
+  };
+}
+
+function admit(keys: HubConfig['api']['keys'], limiter: RateLimiter) {
   return async (req: FastifyRequest, _reply: FastifyReply) => {
     const { scope = 'admin', rateLimit } = req.routeOptions.config;
     const keyed = scope !== 'public' && scope !== 'signature';
@@ -62,7 +92,12 @@ export function guard(keys: HubConfig['api']['keys'], limiter: RateLimiter) {
       if (!v.allowed) throw HubErrors.API_RATE_LIMITED.with({ retryAfterSec: v.retryAfterSec });
     }
     if (!keyed) return;
-    if (!principal) throw HubErrors.API_UNAUTHORIZED();
+    if (!principal) {
+      // Pages for people (the queue dashboard) ask the browser for the key.
+      if (req.url.startsWith('/admin/'))
+        void _reply.header('www-authenticate', 'Basic realm="project-ledger hub", charset="UTF-8"');
+      throw HubErrors.API_UNAUTHORIZED();
+    }
     req.principal = principal;
     if (!principal.scopes.includes('admin') && !principal.scopes.includes(scope))
       throw HubErrors.API_FORBIDDEN(scope);

@@ -6,6 +6,7 @@ import { stringify as stringifyYaml } from 'yaml';
 import { configSecrets, loadConfig, parseConfig } from '../config/load.js';
 import { checkConnector } from '../connector/run.js';
 import { createLogger } from '../log.js';
+import { registerDeadLetterCommands } from '../deadletters/cli.js';
 import type { FaultMode } from '../sandbox/faults.js';
 import { HubError } from '../errors.js';
 import { startHub, type Hub } from '../hub.js';
@@ -177,6 +178,11 @@ program
     process.on('SIGINT', stop);
     process.on('SIGTERM', stop);
   });
+
+registerDeadLetterCommands(program, {
+  configOption,
+  openHub: (o) => startHub(loadConfig(o.config), { workers: false }),
+});
 
 const keys = program.command('keys').description('API key tools');
 keys

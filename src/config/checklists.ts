@@ -26,10 +26,17 @@ export function loadChecklists(path: string | undefined): Checklists {
   try {
     raw = parseYaml(readFileSync(path, 'utf8'));
   } catch (e) {
-    throw HubErrors.CONFIG_INVALID(`ledger.checklists: cannot read ${path} (${(e as Error).message.split('\n')[0]})`);
+    throw HubErrors.CONFIG_INVALID(
+      `ledger.checklists: cannot read ${path} (${(e as Error).message.split('\n')[0]})`,
+    );
   }
   const res = ChecklistFile.safeParse(raw);
-  if (!res.success) throw HubErrors.CONFIG_INVALID(formatIssues(res.error.issues).map((l) => `${path}: ${l}`).join('\n'));
+  if (!res.success)
+    throw HubErrors.CONFIG_INVALID(
+      formatIssues(res.error.issues)
+        .map((l) => `${path}: ${l}`)
+        .join('\n'),
+    );
   return res.data.checklists;
 }
 

@@ -62,6 +62,7 @@ export function configSecrets(cfg: HubConfig): string[] {
     const auth = (c as { auth?: Record<string, unknown> } | undefined)?.auth;
     if (auth) for (const v of Object.values(auth)) if (typeof v === 'string') out.push(v);
   }
+  for (const w of cfg.webhooks) out.push(w.secret);
   if (cfg.redis.url) {
     const pw = /:\/\/[^:@/]*:([^@]+)@/.exec(cfg.redis.url)?.[1];
     if (pw) out.push(pw);

@@ -110,7 +110,12 @@ export const HubConfigSchema = z.object({
         ),
       findings: z
         .object({
-          stalledDays: z.number().int().positive().default(180).describe('STALLED: days without progress or payment in construction.'),
+          stalledDays: z
+            .number()
+            .int()
+            .positive()
+            .default(180)
+            .describe('STALLED: days without progress or payment in construction.'),
           assetNotRecordedDays: z
             .number()
             .int()
@@ -128,12 +133,24 @@ export const HubConfigSchema = z.object({
         .describe('Thresholds of the reconciliation findings (ledger.md §3).'),
       priority: z
         .object({
-          band1: z.number().default(1000).describe('Score of band 1: under construction, continuing or stalled works.'),
+          band1: z
+            .number()
+            .default(1000)
+            .describe('Score of band 1: under construction, continuing or stalled works.'),
           band2: z.number().default(500).describe('Score of band 2: pre-approvals complete, ready to start.'),
           band3: z.number().default(0).describe('Score of band 3: everything else.'),
-          progressPoint: z.number().default(2).describe('Score per percentage point of construction progress.'),
-          stalled: z.number().default(150).describe('Extra score for stalled half-finished works (半拉子工程).'),
-          preApproval: z.number().default(50).describe('Score per pre-approval present (approval, land use, construction permit).'),
+          progressPoint: z
+            .number()
+            .default(2)
+            .describe('Score per percentage point of construction progress.'),
+          stalled: z
+            .number()
+            .default(150)
+            .describe('Extra score for stalled half-finished works (半拉子工程).'),
+          preApproval: z
+            .number()
+            .default(50)
+            .describe('Score per pre-approval present (approval, land use, construction permit).'),
         })
         .default({ band1: 1000, band2: 500, band3: 0, progressPoint: 2, stalled: 150, preApproval: 50 })
         .describe('Weights of the funding priority (以成熟度统筹项目建设).'),

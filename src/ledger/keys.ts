@@ -36,6 +36,8 @@ export function ledgerKeys(prefix: string) {
     projects: `${p}:projects`,
     /** Incrementally maintained /stats sums: `<groupBy>\x1f<key>\x1f<measure>` → integer. */
     stats: `${p}:stats`,
+    /** Projects in funding-priority order: members `<inverted score>|<key>`, all with score 0. */
+    priority: `${p}:prio`,
     changes: `${p}:changes`,
     changesSeq: `${p}:changes:seq`,
     changesIndex: `${p}:changes:idx`,

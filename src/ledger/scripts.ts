@@ -20,7 +20,7 @@ const dir = [join(here, 'scripts'), join(here, '../../../src/ledger/scripts')].f
 const SCRIPTS = {
   upsertRecord: 'upsertRecord-4.lua',
   commitLink: 'commitLink-10.lua',
-  commitProject: 'commitProject-6.lua',
+  commitProject: 'commitProject-7.lua',
   appendChange: 'appendChange-5.lua',
 } as const;
 

@@ -42,6 +42,12 @@ export interface ChangeEntry {
   events: unknown[];
 }
 
+/** Sorts highest score first: tenths of a point subtracted from a fixed ceiling, zero-padded. */
+export function priorityMember(score: number, key: string): string {
+  const tenths = Math.max(0, Math.min(9_999_999_999, Math.round(score * 10)));
+  return `${String(9_999_999_999 - tenths).padStart(10, '0')}|${key}`;
+}
+
 /** One project's share of /stats: the group it falls in per dimension, and its money. */
 export interface StatsContribution {
   groups: Record<string, string>;
@@ -354,6 +360,7 @@ export class LedgerStore {
     entry: unknown,
     empty: boolean,
     contribution: StatsContribution | null,
+    priorityScore: number | null = null,
   ) {
     const k = this.keys;
     return Number(
@@ -364,6 +371,7 @@ export class LedgerStore {
         k.needPublish,
         k.projects,
         k.stats,
+        k.priority,
         key,
         mrev,
         JSON.stringify(doc),
@@ -372,8 +380,22 @@ export class LedgerStore {
         JSON.stringify(entry),
         empty ? '1' : '0',
         contribution ? JSON.stringify(contribution) : '',
+        priorityScore === null ? '' : priorityMember(priorityScore, key),
       ),
     );
+  }
+
+  /** Project keys in funding-priority order (highest first, then by key), after a cursor member. */
+  async listByPriority(after: string | null, limit: number): Promise<Array<{ key: string; member: string }>> {
+    const members = await this.redis.zrangebylex(
+      this.keys.priority,
+      after ? `(${after}` : '-',
+      '+',
+      'LIMIT',
+      0,
+      limit,
+    );
+    return members.map((m) => ({ key: m.slice(m.indexOf('|') + 1), member: m }));
   }
 
   /** The incrementally maintained sums: groupBy → key → {count, money}. */

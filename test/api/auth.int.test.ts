@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { registeredRoutes } from '../../src/api/app.js';
 import { ROUTES } from '../../src/api/routes/index.js';
+import { QUEUE_BOARD_PATH } from '../../src/api/queueBoard.js';
 import type { Hub } from '../../src/hub.js';
 import { testHub } from '../helpers/hub.js';
 
@@ -27,11 +28,38 @@ describe('every route of the table is guarded by its scope', () => {
     await hub.close();
   });
 
-  it('serves exactly the routes of the table', () => {
-    const served = registeredRoutes(hub.api!)
-      .filter((r) => r.method !== 'HEAD')
-      .map((r) => `${r.method} ${r.url}`);
+  it('serves exactly the routes of the table, besides the queue dashboard', () => {
+    const all = registeredRoutes(hub.api!).filter((r) => r.method !== 'HEAD');
+    const served = all.filter((r) => !r.url.startsWith(QUEUE_BOARD_PATH)).map((r) => `${r.method} ${r.url}`);
     expect(served.sort()).toEqual(ROUTES.map((r) => `${r.method} ${r.url}`).sort());
+    expect(all.some((r) => r.url.startsWith(QUEUE_BOARD_PATH))).toBe(true);
+  });
+
+  it('keeps the queue dashboard behind the admin scope, asking browsers for the key', async () => {
+    const routes = registeredRoutes(hub.api!).filter(
+      (r) => r.url.startsWith(QUEUE_BOARD_PATH) && r.method === 'GET',
+    );
+    expect(routes.length).toBeGreaterThan(0);
+    for (const r of routes) {
+      const url = concrete(r.url.replace('*', 'x'));
+      const anon = await call('GET', url);
+      expect(anon.statusCode, url).toBe(401);
+      expect(anon.headers['www-authenticate']).toMatch(/^Basic /);
+      expect(anon.json()).toEqual(UNAUTHORIZED);
+      expect((await call('GET', url, `Bearer ${hub.readKey}`)).statusCode, url).toBe(403);
+    }
+    const basic = `Basic ${Buffer.from(`operator:${hub.adminKey}`).toString('base64')}`;
+    const page = await call('GET', QUEUE_BOARD_PATH, basic);
+    expect(page.statusCode).toBe(200);
+    expect(page.body).toMatch(/<html/i);
+    const api = await call('GET', `${QUEUE_BOARD_PATH}/api/queues`, `Bearer ${hub.adminKey}`);
+    expect(api.statusCode).toBe(200);
+    expect(
+      api
+        .json()
+        .queues.map((q: { name: string }) => q.name)
+        .sort(),
+    ).toEqual(['ingest', 'link', 'merge', 'normalize', 'publish']);
   });
 
   it('lets only the intended /api/v1 routes go without an API key', () => {

@@ -23,7 +23,15 @@ describe('per-key rate limit', () => {
     hub = await testHub({}, { api: false, workers: false });
     const config = { ...hub.config, api: { ...hub.config.api, rateLimit: { perMinute: PER_MINUTE } } };
     api = await buildApi(
-      { config, store: hub.store, queues: hub.queues, log: hub.log, ledger: hub.deps.ledger },
+      {
+        config,
+        store: hub.store,
+        queues: hub.queues,
+        log: hub.log,
+        ledger: hub.deps.ledger,
+        metrics: hub.metrics,
+        status: () => Promise.reject(new Error('not used')),
+      },
       { now: () => now },
     );
   });

@@ -28,6 +28,6 @@ export async function testHub(
     },
     { ...process.env, REDIS_URL: inject('redisUrl') },
   );
-  const hub = await startHub(cfg, roles, pino({ level: 'silent' }));
+  const hub = await startHub(cfg, roles, pino({ level: process.env['TEST_LOG'] ?? 'silent' }));
   return Object.assign(hub, { adminKey, readKey });
 }

@@ -14,6 +14,12 @@ import listProjects from './projects/listProjects.js';
 import createLink from './review/createLink.js';
 import listQuarantine from './review/listQuarantine.js';
 import listUnlinked from './review/listUnlinked.js';
+import listDeadLetters from './deadLetters/listDeadLetters.js';
+import retryDeadLetter from './deadLetters/retryDeadLetter.js';
+import exportLedger from './export/exportLedger.js';
+import getMetrics from './ops/getMetrics.js';
+import getStatusPage from './ops/getStatusPage.js';
+import getStats from './stats/getStats.js';
 
 /**
  * The API's route table: the server registers exactly these, the OpenAPI document describes
@@ -28,6 +34,10 @@ export const ROUTES: readonly AnyRoute[] = [
   listQuarantine,
   createLink,
   getAccounting,
+  getStats,
+  exportLedger,
+  listDeadLetters,
+  retryDeadLetter,
   listConnectors,
   syncConnector,
   pushSmartcity,
@@ -35,4 +45,6 @@ export const ROUTES: readonly AnyRoute[] = [
   getDocs,
   healthz,
   readyz,
+  getMetrics,
+  getStatusPage,
 ];

@@ -6,11 +6,7 @@ import { defineRoute } from '../../route.js';
 
 export const SyncParams = z.object({ id: z.string().describe('Connector id (a system id).') });
 export const SyncQuery = z.object({
-  // Kept as it always was: any non-empty value (even "false") asks for a full load.
-  full: z.coerce
-    .boolean()
-    .default(false)
-    .describe('Any non-empty value: a full load instead of incremental.'),
+  full: z.stringbool().default(false).describe('true: a full load instead of incremental.'),
 });
 
 export const SyncAccepted = z.object({

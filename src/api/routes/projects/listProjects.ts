@@ -15,9 +15,16 @@ export const ListProjectsQuery = z.object({
   cursor: Cursor,
   limit: Limit(500, 50),
   asOf: AsOf,
+  sort: z
+    .enum(['key', 'priority'])
+    .default('key')
+    .describe('key: project key order; priority: funding priority (以成熟度统筹项目建设), highest first.'),
 });
 
-export const ProjectList = z.object({ items: z.array(ProjectSummary), nextCursor: NextCursor });
+export const ProjectListItem = ProjectSummary.extend({
+  priority: z.object({ score: z.number(), band: z.number().int() }).optional(),
+});
+export const ProjectList = z.object({ items: z.array(ProjectListItem), nextCursor: NextCursor });
 
 /** Keys read from Redis per round while filling a page. */
 const SCAN_BATCH = 500;
@@ -32,16 +39,20 @@ export default defineRoute({
   response: ProjectList,
   handler: async ({ query: q, deps: { store, ledger } }) => {
     const asOf = q.asOf ?? todayInBeijing();
-    const items: ProjectSummary[] = [];
+    const items: z.infer<typeof ProjectListItem>[] = [];
     let cursor = q.cursor ?? null;
-    // Scan in key order until the page is full; the cursor is the last key looked at, so pages
-    // stay stable while projects are being written.
+    // Scan in key (or priority-index) order until the page is full; the cursor is the last entry
+    // looked at, so pages stay stable while projects are being written.
     for (let exhausted = false; !exhausted && items.length < q.limit;) {
-      const keys = await store.listProjectKeys(cursor, SCAN_BATCH);
+      const page =
+        q.sort === 'priority'
+          ? await store.listByPriority(cursor, SCAN_BATCH)
+          : (await store.listProjectKeys(cursor, SCAN_BATCH)).map((key) => ({ key, member: key }));
+      const keys = page.map((p) => p.key);
       exhausted = keys.length < SCAN_BATCH;
       const raws = await Promise.all(keys.map((k) => store.getProjectRaw(k)));
       for (let i = 0; i < keys.length && items.length < q.limit; i++) {
-        cursor = keys[i]!;
+        cursor = page[i]!.member;
         const raw = raws[i];
         if (!raw) continue;
         const doc = JSON.parse(raw.doc) as StoredDoc;
@@ -54,6 +65,7 @@ export default defineRoute({
           stage: doc.stage,
           money: doc.money,
           updatedAt: raw.updatedAt,
+          ...(doc.priority ? { priority: { score: doc.priority.score, band: doc.priority.band } } : {}),
         });
       }
     }

@@ -1,0 +1,39 @@
+import { z } from 'zod';
+import { STATS_GROUPS, TOTALS } from '../../../../pipelines/merge/stats.js';
+import { MONEY_FIELDS } from '../../../model/project.js';
+import { defineRoute } from '../../route.js';
+
+const MoneySums = z.object(
+  Object.fromEntries(MONEY_FIELDS.map((f) => [f, z.number().int()])) as {
+    [K in (typeof MONEY_FIELDS)[number]]: z.ZodNumber;
+  },
+);
+export const StatsQuery = z.object({ groupBy: z.enum(STATS_GROUPS).describe('Dimension to group by.') });
+export const Stats = z.object({
+  groupBy: z.enum(STATS_GROUPS),
+  groups: z.array(z.object({ key: z.string(), count: z.number().int(), money: MoneySums })),
+  totals: z.object({ count: z.number().int(), money: MoneySums }),
+});
+
+const full = (m: Record<string, number>) =>
+  Object.fromEntries(MONEY_FIELDS.map((f) => [f, m[f] ?? 0])) as z.infer<typeof MoneySums>;
+
+export default defineRoute({
+  method: 'GET',
+  url: '/api/v1/stats',
+  scope: 'ledger:read',
+  summary: 'Counts and money totals (exact fen) per sector, district, category, stage or year',
+  description:
+    'Maintained incrementally: every project commit subtracts its previous share and adds the new one in the same atomic step, so a read is one hash fetch however large the ledger.',
+  tags: ['statistics'],
+  query: StatsQuery,
+  response: Stats,
+  handler: async ({ query, deps }) => {
+    const [groups, [totals]] = await Promise.all([deps.store.stats(query.groupBy), deps.store.stats(TOTALS)]);
+    return {
+      groupBy: query.groupBy,
+      groups: groups.map((g) => ({ key: g.key, count: g.count, money: full(g.money) })),
+      totals: { count: totals?.count ?? 0, money: full(totals?.money ?? {}) },
+    };
+  },
+});
