@@ -47,7 +47,13 @@ export function startScheduler(deps: StageDeps): Scheduler {
     '10 0 * * *',
     async () => {
       const day = new Date().toISOString().slice(0, 10);
-      const first = await deps.store.redis.set(`${deps.store.keys.prefix}:daily:${day}`, '1', 'EX', 86_400 * 2, 'NX');
+      const first = await deps.store.redis.set(
+        `${deps.store.keys.prefix}:daily:${day}`,
+        '1',
+        'EX',
+        86_400 * 2,
+        'NX',
+      );
       if (first) await remergeAll(deps);
     },
     { name: 'daily-findings', timezone: 'Asia/Shanghai', noOverlap: true },

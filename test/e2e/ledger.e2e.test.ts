@@ -57,7 +57,7 @@ describe('reading the ledger', () => {
         const sum = projects.reduce((n, p) => n + BigInt(p.money[f] ?? 0), 0n);
         expect(BigInt(s.totals.money[f]), `${groupBy} ${f}`).toBe(sum);
         const groupSum = s.groups.reduce(
-          (n: bigint, g: { money: Record<string, number> }) => n + BigInt(g.money[f]),
+          (n: bigint, g: { money: Record<string, number> }) => n + BigInt(g.money[f] ?? 0),
           0n,
         );
         expect(groupSum, `${groupBy} ${f} over groups`).toBe(sum);
