@@ -36,6 +36,8 @@ export interface HubRoles {
   api?: boolean;
   workers?: StageName[] | false;
   scheduler?: boolean;
+  /** Deliver webhooks (default: in processes that run workers). */
+  delivery?: boolean;
 }
 
 export interface Hub {
@@ -99,7 +101,7 @@ export async function startHub(config: HubConfig, roles: HubRoles, log?: Logger)
   // Webhooks are delivered by processes that run workers; a lease per subscriber keeps two
   // processes from delivering the same subscriber.
   const delivery =
-    workers.length > 0 && config.webhooks.some((w) => w.enabled)
+    (roles.delivery ?? workers.length > 0) && config.webhooks.some((w) => w.enabled)
       ? startDelivery({
           store,
           config,

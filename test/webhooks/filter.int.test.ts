@@ -31,7 +31,7 @@ describe('webhook filters by district, sector and finding', () => {
       rx[id] = await startReceiver('test-webhook-secret-0123456789');
     hub = await testHub(
       {},
-      { api: true, workers: ['normalize', 'link', 'merge', 'publish'] },
+      { api: true, workers: ['normalize', 'link', 'merge', 'publish'], delivery: false },
       {
         webhooks: [
           subscriber('kundulun', rx['kundulun']!.url, { filter: { district: ['150203'] }, batchSize: 2 }),
