@@ -3,6 +3,7 @@ import { formatSummary, syncOnce, type SyncSummaryRow } from '../../src/cli/sync
 import type { Hub } from '../../src/hub.js';
 import { SYSTEMS } from '../../src/model/systems.js';
 import { sandboxConnectors, startSandbox, type Sandbox } from '../../src/sandbox/index.js';
+import { generateWave } from '../../src/sandbox/world/wave.js';
 import { accountingHolds, ledgerFingerprint } from '../helpers/ledger.js';
 import { testHub } from '../helpers/hub.js';
 
@@ -140,4 +141,25 @@ describe('six systems end to end', () => {
     expect(await hub.store.redis.get(hub.store.keys.changesSeq)).toBe(seqBefore);
     expect((await ledgerFingerprint(hub.store)).hash).toBe(before.hash);
   }, 60_000);
+
+  it('a second wave of source changes gives new versions to exactly the changed projects', async () => {
+    const wave = generateWave(sandbox.world, { seed: 99, fraction: 0.1 });
+    expect(wave.changedProjects.length).toBeGreaterThan(0);
+    const keys = await hub.store.redis.zrange(hub.store.keys.projects, 0, -1);
+    const versions = new Map<string, number>();
+    for (const k of keys) versions.set(k, (await hub.store.getProjectRaw(k))!.version);
+    sandbox.apply(wave);
+    const rows = await syncOnce(hub, [...SYSTEMS], { full: false, quiet: true });
+    for (const r of rows) expect(r.ok, `${r.system}: ${r.error}`).toBe(true);
+    const bumped = [];
+    for (const k of keys) if ((await hub.store.getProjectRaw(k))!.version !== versions.get(k)) bumped.push(k);
+    expect(bumped.sort()).toEqual([...wave.changedProjects].sort());
+    for (const p of wave.expectations.projects) {
+      const res = await get(`/api/v1/projects/${p.projectKey}`);
+      for (const [field, v] of Object.entries(p.money))
+        expect(res.body.money[field] ?? 0, `${p.projectKey} ${field}`).toBe(v ?? 0);
+    }
+    const inv = await accountingHolds(hub.store);
+    expect(inv.ok, JSON.stringify(inv.detail)).toBe(true);
+  }, 120_000);
 });
