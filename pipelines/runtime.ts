@@ -137,6 +137,9 @@ export function startWorker<S extends StageName>(
       prefix: deps.queues.prefix,
       concurrency,
       maxStalledCount: 5,
+      lockDuration: deps.config.workers.lockDurationMs,
+      lockRenewTime: Math.floor(deps.config.workers.lockDurationMs / 2),
+      stalledInterval: deps.config.workers.stalledIntervalMs,
     },
   );
   w.on('failed', (job, err) => {

@@ -86,6 +86,12 @@ async function linkOne(
     if (r.keys.name) allProvided.push({ type: 'name', value: r.keys.name, target: projectKey ?? '' });
     await store.setAlias(r.sourceId, projectKey);
   }
+  // Wake-ups are owed from the moment the index entries above are written: they go into the
+  // link outbox before the commit, so neither a lost race (STALE) nor a crash after the commit
+  // can drop them.
+  wakeKeys = wakeKeys.filter((k, i, a) => a.findIndex((o) => refKey(o) === refKey(k)) === i);
+  const wake = (await store.subscribers(wakeKeys)).filter((id) => id !== s.id);
+  if (wake.length > 0) await store.redis.sadd(store.keys.needLink, ...wake);
   const result = await store.commitLink({
     stored: s,
     projectKey,
@@ -95,11 +101,6 @@ async function linkOne(
     provided: allProvided as Array<{ type: IndexType; value: string; target: string }>,
     referenced: refs,
   });
-  // The index entries above are already written: their subscribers must hear of it even when
-  // this commit lost a race (STALE), or the next attempt — seeing the index unchanged — never
-  // would wake them.
-  wakeKeys = wakeKeys.filter((k, i, a) => a.findIndex((o) => refKey(o) === refKey(k)) === i);
-  const wake = (await store.subscribers(wakeKeys)).filter((id) => id !== s.id);
   if (result === 'STALE') return { again: true, wake, projects: [] };
   const projects = result === 'SAME' ? [] : [s.projectKey, projectKey].filter((k): k is string => !!k);
   // Verify: if an input moved while we decided, decide again.

@@ -88,8 +88,27 @@ export const HubConfigSchema = z.object({
         .array(z.enum(['ingest', 'normalize', 'link', 'merge', 'publish']))
         .default(['ingest', 'normalize', 'link', 'merge', 'publish'])
         .describe('Stages this process works on (hub worker --stages overrides).'),
+      lockDurationMs: z
+        .number()
+        .int()
+        .min(1000)
+        .default(30_000)
+        .describe(
+          'How long a worker holds a job before another may take it over; a killed worker’s jobs return after about this long.',
+        ),
+      stalledIntervalMs: z
+        .number()
+        .int()
+        .min(500)
+        .default(30_000)
+        .describe('How often workers look for jobs whose holder died (BullMQ stalled-job check).'),
     })
-    .default({ concurrency: 4, stages: ['ingest', 'normalize', 'link', 'merge', 'publish'] })
+    .default({
+      concurrency: 4,
+      stages: ['ingest', 'normalize', 'link', 'merge', 'publish'],
+      lockDurationMs: 30_000,
+      stalledIntervalMs: 30_000,
+    })
     .describe('Pipeline workers.'),
   log: z
     .object({

@@ -22,6 +22,7 @@ const SCRIPTS = {
   commitLink: 'commitLink-10.lua',
   commitProject: 'commitProject-7.lua',
   appendChange: 'appendChange-5.lua',
+  quarantineRecord: 'quarantineRecord-4.lua',
 } as const;
 
 export interface LedgerCommands {
@@ -29,6 +30,7 @@ export interface LedgerCommands {
   commitLink(...args: (string | number)[]): Promise<string>;
   commitProject(...args: (string | number)[]): Promise<number>;
   appendChange(...args: (string | number)[]): Promise<number>;
+  quarantineRecord(...args: (string | number)[]): Promise<number>;
 }
 
 export function defineScripts(redis: Redis): Redis & LedgerCommands {

@@ -140,30 +140,29 @@ export class LedgerStore {
   async quarantine(entries: QuarantineEntry[]): Promise<number> {
     if (entries.length === 0) return 0;
     const k = this.keys;
-    const p = this.redis.pipeline();
-    const ids: string[] = [];
+    const p = this.redis.pipeline() as unknown as LedgerCommands & {
+      exec(): Promise<[Error | null, unknown][]>;
+    };
     for (const e of entries) {
       const id = createHash('sha256')
         .update(`${e.system}\n${e.kind ?? ''}\n${e.sourceId ?? ''}\n${JSON.stringify(e.raw)}`)
         .digest('hex')
         .slice(0, 24);
-      ids.push(id);
-      p.hsetnx(k.quarantineItems, id, JSON.stringify({ id, ...e }));
+      p.quarantineRecord(
+        k.quarantineItems,
+        k.quarantineIndex(),
+        k.quarantineIndex(e.system),
+        k.accounting,
+        id,
+        JSON.stringify({ id, ...e }),
+        e.system,
+      );
     }
-    const res = (await p.exec()) ?? [];
-    const p2 = this.redis.pipeline();
     let added = 0;
-    res.forEach(([err, v], i) => {
+    for (const [err, v] of await p.exec()) {
       if (err) throw err;
-      if (v === 1) {
-        const e = entries[i]!;
-        p2.zadd(k.quarantineIndex(), 0, ids[i]!);
-        p2.zadd(k.quarantineIndex(e.system), 0, ids[i]!);
-        p2.hincrby(k.accounting, `${e.system}:quarantined`, 1);
-        added++;
-      }
-    });
-    if (added) await p2.exec();
+      added += Number(v);
+    }
     return added;
   }
 
@@ -210,7 +209,7 @@ export class LedgerStore {
 
   /**
    * Publishes a record's provided keys (removing ones it no longer provides) and returns the
-   * keys whose distinct targets changed: their subscribers must be re-linked.
+   * keys it wrote: their subscribers must be re-linked.
    */
   async provide(
     id: string,
@@ -225,7 +224,6 @@ export class LedgerStore {
       if (!before.some((b) => key(b) === key(a) && b.target === a.target)) touched.set(key(a), a);
     if (touched.size === 0) return [];
     const list = [...touched.values()];
-    const prev = await this.lookup(list);
     const p = this.redis.pipeline();
     for (const t of list) {
       const a = afterMap.get(key(t));
@@ -233,8 +231,10 @@ export class LedgerStore {
       else p.hdel(this.keys.index(t.type, t.value), id);
     }
     await p.exec();
-    const next = await this.lookup(list);
-    return list.filter((t) => JSON.stringify(prev.get(key(t))) !== JSON.stringify(next.get(key(t))));
+    // Every key whose entry differs from what the record last committed, whether or not another
+    // provider already gave the same target: a retry after a crash between this write and the
+    // commit must wake the subscribers again, and cannot tell that it already did.
+    return list;
   }
 
   async subscribers(keys: Array<{ type: IndexType; value: string }>): Promise<string[]> {
