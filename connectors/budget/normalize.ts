@@ -108,7 +108,10 @@ const CATEGORIES: Record<string, RecordDataOf<'project'>['category']> = {
 };
 
 function category(v: string): RecordDataOf<'project'>['category'] {
-  return (Object.hasOwn(CATEGORIES, v.trim()) ? CATEGORIES[v.trim()] : undefined) ?? reject(`XMLB ${q(v)} is not one of 固投类, 设备类, 非固投类`);
+  return (
+    (Object.hasOwn(CATEGORIES, v.trim()) ? CATEGORIES[v.trim()] : undefined) ??
+    reject(`XMLB ${q(v)} is not one of 固投类, 设备类, 非固投类`)
+  );
 }
 
 function versionOf(bbh: string): { version: string; order: number } {

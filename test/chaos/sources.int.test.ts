@@ -1,6 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { syncOnce } from '../../src/cli/syncOnce.js';
-import type { Hub } from '../../src/hub.js';
 import { SYSTEMS, type SystemId } from '../../src/model/systems.js';
 import type { FaultRule } from '../../src/sandbox/faults.js';
 import { sandboxConnectors, startSandbox, type Sandbox } from '../../src/sandbox/index.js';

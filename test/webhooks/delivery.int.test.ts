@@ -34,7 +34,13 @@ describe('webhook delivery', () => {
   });
   const receiver = async () => track(await startReceiver('test-webhook-secret-0123456789'));
   const hubWith = async (webhooks: unknown[]) =>
-    track(await testHub({}, { api: true, workers: ['normalize', 'link', 'merge', 'publish'], delivery: false }, { webhooks }));
+    track(
+      await testHub(
+        {},
+        { api: true, workers: ['normalize', 'link', 'merge', 'publish'], delivery: false },
+        { webhooks },
+      ),
+    );
 
   it('delivers every change, signed, in seq order, exactly as /changes lists them', async () => {
     const rx = await receiver();
