@@ -58,7 +58,15 @@ export interface Hub {
 /** Assembles the roles one process plays (api, workers of some stages, scheduler) on one Redis. */
 export async function startHub(config: HubConfig, roles: HubRoles, log?: Logger): Promise<Hub> {
   const logger = log ?? createLogger({ level: config.log.level, secrets: configSecrets(config) });
-  const redis = await openRedis(config);
+  let lastRedisError = 0;
+  const redis = await openRedis(config, {
+    onError: (err) => {
+      // One line per 10 s, however many connections see the outage.
+      if (Date.now() - lastRedisError < 10_000) return;
+      lastRedisError = Date.now();
+      logger.error({ err: err.message }, 'Redis connection error; reconnecting');
+    },
+  });
   const main = redis.connect();
   const store = new LedgerStore(main, config.redis.prefix);
   const queues = new Queues(redis.connect(), store.keys.queuePrefix);
@@ -147,9 +155,13 @@ export async function startHub(config: HubConfig, roles: HubRoles, log?: Logger)
         if (heartbeat) clearInterval(heartbeat);
         await api?.close();
         // Workers finish their active jobs (bounded by the caller's shutdown deadline).
-        await delivery?.stop();
-        await Promise.all(workers.map((w) => w.close()));
-        await queues.close();
+        // Active jobs get a bounded time to finish; after it they are handed back (their locks
+        // lapse and another worker takes them), so shutdown never hangs on a dead Redis.
+        const bounded = (p: Promise<unknown>, ms: number) =>
+          Promise.race([p, new Promise((r) => setTimeout(r, ms).unref())]);
+        await bounded(delivery?.stop() ?? Promise.resolve(), 5_000);
+        await bounded(Promise.all(workers.map((w) => w.close())), 10_000);
+        await bounded(queues.close(), 3_000);
         await redis.close();
       })();
       return closing;

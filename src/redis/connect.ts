@@ -16,7 +16,10 @@ export interface RedisHandle {
 }
 
 /** Uses `redis.url` (REDIS_URL) or starts the embedded server; refuses evicting servers. */
-export async function openRedis(cfg: HubConfig): Promise<RedisHandle> {
+export async function openRedis(
+  cfg: HubConfig,
+  opts: { onError?: (err: Error) => void } = {},
+): Promise<RedisHandle> {
   let embedded: EmbeddedRedis | null = null;
   let url = cfg.redis.url;
   if (!url) {
@@ -47,12 +50,17 @@ export async function openRedis(cfg: HubConfig): Promise<RedisHandle> {
     embedded,
     connect(extra) {
       const r = new Redis(finalUrl, { maxRetriesPerRequest: null, enableAutoPipelining: true, ...extra });
+      // ioredis reconnects by itself; an outage is reported, not thrown at the process.
+      r.on('error', (err: Error) => opts.onError?.(err));
       conns.add(r);
       r.once('end', () => conns.delete(r));
       return r;
     },
     async close() {
-      await Promise.all([...conns].map((c) => c.quit().catch(() => c.disconnect())));
+      // QUIT would wait for a server that is gone; a connection that is not up is just dropped.
+      await Promise.all(
+        [...conns].map((c) => (c.status === 'ready' ? c.quit().catch(() => c.disconnect()) : c.disconnect())),
+      );
       await embedded?.stop();
     },
   };

@@ -11,6 +11,18 @@ export const Readiness = z.object({
 
 /** A worker that has not beaten for this long is taken as gone. */
 const WORKER_STALE_MS = 15_000;
+/** Commands queue while Redis reconnects; a probe must answer anyway. */
+const CHECK_TIMEOUT_MS = 1_000;
+
+function within<T>(p: Promise<T>, ms: number): Promise<T> {
+  let t: NodeJS.Timeout | undefined;
+  return Promise.race([
+    p,
+    new Promise<never>((_, reject) => {
+      t = setTimeout(() => reject(new Error('timed out')), ms);
+    }),
+  ]).finally(() => clearTimeout(t));
+}
 
 export default defineRoute({
   method: 'GET',
@@ -25,11 +37,10 @@ export default defineRoute({
   handler: async ({ deps, reply }) => {
     const checks = { redis: false, workers: false };
     try {
-      checks.redis = (await deps.store.redis.ping()) === 'PONG';
-      const alive = await deps.store.redis.zcount(
-        deps.store.keys.workersAlive,
-        Date.now() - WORKER_STALE_MS,
-        '+inf',
+      checks.redis = (await within(deps.store.redis.ping(), CHECK_TIMEOUT_MS)) === 'PONG';
+      const alive = await within(
+        deps.store.redis.zcount(deps.store.keys.workersAlive, Date.now() - WORKER_STALE_MS, '+inf'),
+        CHECK_TIMEOUT_MS,
       );
       checks.workers = alive > 0;
     } catch {
