@@ -1,3 +1,4 @@
+/* global URL, console */
 // Drops optional dependencies the lockfile names but does not contain (platform prebuilds the
 // registry of these machines does not serve), so that `npm ci` accepts the lockfile.
 import { readFileSync, writeFileSync } from 'node:fs';
