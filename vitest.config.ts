@@ -9,15 +9,15 @@ export default defineConfig({
     pool: 'forks',
     setupFiles: ['test/setup.ts'],
     globalSetup: ['test/globalSetup.ts'],
-    // `npm run test:coverage`. Test code and test data are not what the numbers are about.
+    // Enforced by `npm test`. Test code and test data are not what the numbers are about.
     coverage: {
       provider: 'v8',
       include: ['connectors/**/*.ts', 'pipelines/**/*.ts', 'src/**/*.ts'],
       exclude: ['**/*.test.ts', '**/fixtures/**', 'src/sandbox/world/**', 'test/**'],
       reporter: ['text-summary', 'json-summary'],
-      // About three points under what the whole suite measured (lines 86.8, statements 84.4,
-      // functions 85.1, branches 76.3): new code comes with tests, and one flaky branch does not fail CI.
-      thresholds: { lines: 83, statements: 81, functions: 82, branches: 73 },
+      // Set a few points under what the suite measures (lines 94.3, statements 92.4, functions 94.0,
+      // branches 86.4 on 2026-11-24); raise them as tests grow, never lower them to let a change in.
+      thresholds: { lines: 91, statements: 89, functions: 91, branches: 83 },
     },
   },
 });

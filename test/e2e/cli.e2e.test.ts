@@ -55,7 +55,7 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('hub command line', () => {
   it.each([
-    '',
+    '(no command)',
     'serve',
     'worker',
     'sync',
@@ -65,8 +65,11 @@ describe('hub command line', () => {
     'sandbox',
     'keys new',
     'keys hash',
+    'dead-letters list',
+    'dead-letters retry',
+    'dead-letters purge',
   ])('hub %s --help', async (command) => {
-    const cmd = command ? command.split(' ') : [];
+    const cmd = command === '(no command)' ? [] : command.split(' ');
     const res = await run([...cmd, '--help']);
     expect(res.code).toBe(0);
     expect(res.out).toMatch(new RegExp(`Usage: hub${cmd.length ? ' ' + cmd.join(' ') : ''}`));
