@@ -11,47 +11,13 @@ import { STAGES } from '../../src/queues.js';
 import { testHub } from '../helpers/hub.js';
 import { families, parseSamples, sample, type Samples } from './exposition.js';
 import { promtoolCheckMetrics } from './promtool.js';
+import { xmk as budgetProject, zb as indicator } from '../helpers/budgetRecords.js';
 
 const CODE = '150203202304000517';
 
 /** Raw budget records in the gateway's field layout (budget.md §4). */
-const xmk = {
-  XMDM: CODE,
-  TZXMDM: '2023-150203-48-01-000123',
-  XMMC: '昆都仑区钢铁大街综合管廊建设项目',
-  DWMC: '包头市昆都仑区住房和城乡建设局',
-  DWDM: '300094',
-  TYSHXYDM: '11150203MB1234567R',
-  XZQHDM: '150203',
-  XZQHMC: '昆都仑区',
-  ZDLYDM: '04',
-  ZDLYMC: '基础设施',
-  ZCSXDM: 'ZC0401',
-  ZCSXMC: '城市基础设施建设补助',
-  XMLB: '固投类',
-  ND: '2023',
-  SBRQ: '2023-03-14',
-  ZTZ: '45798.545',
-  SQBZ: '25256.219',
-  SDJE: '',
-  XMZT: '已入库',
-  BBH: '1',
-  XGSJ: '2023-06-01 10:11:12',
-};
-const zb = (no: string, je: string, xdrq = '2023-05-08') => ({
-  ZBBH: no,
-  XMDM: CODE,
-  ZBWH: '包财预〔2023〕45号',
-  JE: je,
-  ZJXZ: '一般公共预算',
-  GNFLDM: '2120301',
-  GNFLMC: '城市公共设施',
-  ND: '2023',
-  XDRQ: xdrq,
-  ZBZT: '正常',
-  BBH: '1',
-  XGSJ: '2023-05-02 09:00:00',
-});
+const xmk = budgetProject(CODE, '2023-150203-48-01-000123', '昆都仑区钢铁大街综合管廊建设项目');
+const zb = (no: string, je: string, xdrq = '2023-05-08') => ({ ...indicator(no, CODE, je), XDRQ: xdrq });
 const zf = (no: string, je: string) => ({
   ZFPZH: no,
   XMDM: CODE,

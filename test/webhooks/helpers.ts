@@ -5,6 +5,7 @@ import { waitForDrain } from '../../pipelines/sweep.js';
 import type { ChangeEntry } from '../../src/ledger/store.js';
 import type { Hub } from '../../src/hub.js';
 import type { DeliveryMetrics, WebhookBatch } from '../../src/webhooks/delivery.js';
+import { xmk as baseXmk } from '../helpers/budgetRecords.js';
 
 /**
  * Resolves when `check()` holds, re-checking whenever `subscribe`'s callback fires; rejects after
@@ -192,51 +193,27 @@ export async function deliverRaw(hub: Hub, stream: string, raws: unknown[]): Pro
   await waitForDrain(hub.store, hub.queues, { timeoutMs: 30_000 });
 }
 
-/** A budget project-library record (budget.md §4). */
+/** A budget project-library record (budget.md §4) in a chosen district and sector. */
 export function xmk(
   code: string,
   opts: { district?: [string, string]; sector?: [string, string]; bbh?: number } = {},
 ) {
   const [dcode, dname] = opts.district ?? ['150203', '昆都仑区'];
   const [scode, sname] = opts.sector ?? ['04', '基础设施'];
-  const bbh = opts.bbh ?? 1;
-  return {
-    XMDM: code,
-    TZXMDM: `2023-${dcode}-48-01-${code.slice(-6)}`,
-    XMMC: `项目${code.slice(-4)}号综合工程`,
-    DWMC: '包头市住房和城乡建设局',
-    DWDM: '300094',
-    TYSHXYDM: '11150203MB1234567R',
-    XZQHDM: dcode,
-    XZQHMC: dname,
-    ZDLYDM: scode,
-    ZDLYMC: sname,
-    ZCSXDM: 'ZC0401',
-    ZCSXMC: '城市基础设施建设补助',
-    XMLB: '固投类',
-    ND: '2023',
-    SBRQ: '2023-03-14',
-    ZTZ: '45798.545',
-    SQBZ: '25256.219',
-    SDJE: '',
-    XMZT: '已入库',
-    BBH: String(bbh),
-    XGSJ: `2023-06-0${bbh} 10:11:12`,
-  };
+  return baseXmk(
+    code,
+    `2023-${dcode}-48-01-${code.slice(-6)}`,
+    `项目${code.slice(-4)}号综合工程`,
+    opts.bbh ?? 1,
+    {
+      DWMC: '包头市住房和城乡建设局',
+      XZQHDM: dcode,
+      XZQHMC: dname,
+      ZDLYDM: scode,
+      ZDLYMC: sname,
+    },
+  );
 }
 
 /** A budget payment record. */
-export function zf(no: string, code: string, je: string) {
-  return {
-    ZFPZH: no,
-    XMDM: code,
-    ZBBH: 'ZB20231502030000123',
-    ZFRQ: '2023-07-21',
-    JE: je,
-    SKRMC: '中冶华美建设工程有限公司',
-    SKRTYDM: '91150200MA0N2XY41P',
-    ZFZT: '已支付',
-    BBH: '1',
-    XGSJ: '2023-07-21 09:00:00',
-  };
-}
+export { zf } from '../helpers/budgetRecords.js';
