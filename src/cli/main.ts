@@ -220,7 +220,14 @@ program
     onShutdown(hub, () => sandbox.close());
     const rows = await syncOnce(hub, [...SYSTEMS], { full: false });
     console.log(formatSummary(rows));
-    const first = (await hub.store.listProjectKeys(null, 1))[0] ?? '';
+    // Show off a project that all six systems know something about: the most records among the first few hundred.
+    let first = '';
+    let most = -1;
+    for (const key of await hub.store.listProjectKeys(null, 300)) {
+      const raw = await hub.store.getProjectRaw(key);
+      const n = raw ? ((JSON.parse(raw.doc) as { records?: unknown[] }).records?.length ?? 0) : 0;
+      if (n > most) [first, most] = [key, n];
+    }
     const url = `http://127.0.0.1:${o.port}/api/v1`;
     console.log(`\nLedger API: ${url}\nAPI key: ${key}\n`);
     console.log(
