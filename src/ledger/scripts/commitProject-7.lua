@@ -21,24 +21,40 @@ if cur[2] == ARGV[4] then
   redis.call('SREM', KEYS[3], ARGV[1])
   return 0
 end
-local function apply(sc, sign)
-  if not sc or sc == '' then return end
+-- The statistics move by the difference between the old and the new contribution: a re-merge
+-- that changes one amount costs one HINCRBY, not one per group and field.
+local function contribution(sc)
+  local out = {}
+  if not sc or sc == '' then return out end
   local c = cjson.decode(sc)
   for groupBy, key in pairs(c.groups) do
     local prefix = groupBy .. '\31' .. key .. '\31'
-    redis.call('HINCRBY', KEYS[6], prefix .. 'count', sign)
+    out[prefix .. 'count'] = 1
     for field, fen in pairs(c.money) do
-      if fen ~= 0 then redis.call('HINCRBY', KEYS[6], prefix .. field, string.format('%.0f', sign * fen)) end
+      if fen ~= 0 then out[prefix .. field] = fen end
     end
+  end
+  return out
+end
+local function applyDelta(oldsc, newsc)
+  local old, new = contribution(oldsc), contribution(newsc)
+  for f, v in pairs(new) do
+    local d = v - (old[f] or 0)
+    if d ~= 0 then redis.call('HINCRBY', KEYS[6], f, string.format('%.0f', d)) end
+  end
+  for f, v in pairs(old) do
+    if new[f] == nil then redis.call('HINCRBY', KEYS[6], f, string.format('%.0f', -v)) end
   end
 end
 local oldpm = redis.call('HGET', KEYS[1], 'pm')
 if oldpm and oldpm ~= '' then redis.call('ZREM', KEYS[7], oldpm) end
 if ARGV[9] ~= '' then redis.call('ZADD', KEYS[7], 0, ARGV[9]) end
 redis.call('HSET', KEYS[1], 'pm', ARGV[9])
-apply(redis.call('HGET', KEYS[1], 'sc'), -1)
-apply(ARGV[8], 1)
-redis.call('HSET', KEYS[1], 'sc', ARGV[8])
+local oldsc = redis.call('HGET', KEYS[1], 'sc')
+if oldsc ~= ARGV[8] then
+  applyDelta(oldsc, ARGV[8])
+  redis.call('HSET', KEYS[1], 'sc', ARGV[8])
+end
 local v = tonumber(cur[3] or '0') + 1
 redis.call('HSET', KEYS[1], 'doc', ARGV[3], 'hash', ARGV[4], 'version', v, 'updatedAt', ARGV[5])
 redis.call('RPUSH', KEYS[2], cjson.encode({ version = v, at = ARGV[5], entry = ARGV[6], doc = ARGV[3] }))
