@@ -149,6 +149,8 @@ export function startWorker<S extends StageName>(
         jobId: job?.id,
         attempts: job?.attemptsMade,
         system: (job?.data as { system?: string })?.system,
+        projectKeys: (job?.data as { keys?: string[] })?.keys?.slice(0, 20),
+        runId: (job?.data as { runId?: string | null })?.runId ?? undefined,
         code: (err as { code?: string }).code,
         err: err.message,
       },

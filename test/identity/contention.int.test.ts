@@ -117,5 +117,13 @@ describe('one project merged by many workers at once', () => {
     // Every one of the 251 link commits moved `mrev`; far fewer versions were written.
     expect(Number(await first!.store.redis.hget(first!.store.keys.project(CODE), 'mrev'))).toBe(251);
     expect(commits.written).toBeLessThan(251);
+    // The change feed under these concurrent merges: consecutive seqs, the project's versions in
+    // increasing order, the last one published — nothing a consumer reading `after=n` could miss.
+    const feed = await first!.store.changes(0, 10_000);
+    expect(feed.changes.map((c) => c.seq)).toEqual(feed.changes.map((_, i) => i + 1));
+    const versions = feed.changes.filter((c) => c.projectKey === CODE).map((c) => c.version);
+    expect(versions).toEqual([...versions].sort((a, b) => a - b));
+    expect(new Set(versions).size).toBe(versions.length);
+    expect(versions[versions.length - 1]).toBe(raw!.version);
   }, 60_000);
 });

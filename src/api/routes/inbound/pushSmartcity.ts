@@ -29,6 +29,9 @@ export default defineRoute({
   method: 'POST',
   url: '/api/v1/inbound/smartcity',
   scope: 'signature',
+  // Authenticated by its signature; the platform's bursts (up to 4 batches in flight, retries)
+  // must not meet the per-caller API limit.
+  rateLimit: false,
   summary: 'Smart-city platform push (signed webhook)',
   description:
     'Authenticated by the platform signature, not an API key: X-SC-Signature = ' +
