@@ -24,7 +24,7 @@ export function ledgerKeys(prefix: string) {
     unlinkedIndex: (system?: string) => (system ? `${p}:unl:${system}` : `${p}:unl`),
     index: (type: IndexType, value: string) => `${p}:idx:${type}:${value}`,
     refs: (type: IndexType, value: string) => `${p}:refs:${type}:${value}`,
-    /** Project names for title matching (rule 5): name → JSON array of project keys. */
+    /** Project names for title matching (rule 5): `<name>\x1f<library entry>` → project key. */
     names: `${p}:idx:names`,
     titleRefs: `${p}:refs:title`,
     titlesStale: `${p}:titles:stale`,

@@ -54,8 +54,6 @@ export interface StatsContribution {
   money: Record<string, number>;
 }
 
-export const ACCOUNT_FIELDS = ['versions', 'identities', 'linked', 'unlinked', 'quarantined'] as const;
-
 export function contentHash(body: string): string {
   return createHash('sha256').update(body).digest('hex').slice(0, 24);
 }
@@ -245,7 +243,11 @@ export class LedgerStore {
     return [...new Set(res.flatMap(([, v]) => v as string[]))];
   }
 
-  /** Project names for rule 5, maintained from library entries. Returns whether the map changed. */
+  /**
+   * Project names for rule 5, maintained from library entries: one hash field per (name, entry),
+   * so entries sharing a name write their own fields and never overwrite each other.
+   * Returns whether the map changed.
+   */
   async setName(
     entryId: string,
     name: string | null,
@@ -253,39 +255,30 @@ export class LedgerStore {
     projectKey: string | null,
   ): Promise<boolean> {
     const k = this.keys.names;
-    const target = name && projectKey ? projectKey : null;
-    const cur = name ? await this.redis.hget(k, name) : null;
-    const curMap: Record<string, string> = cur ? JSON.parse(cur) : {};
-    let changed = false;
-    if (previous && previous !== name) {
-      const prevRaw = await this.redis.hget(k, previous);
-      if (prevRaw) {
-        const m: Record<string, string> = JSON.parse(prevRaw);
-        delete m[entryId];
-        if (Object.keys(m).length) await this.redis.hset(k, previous, JSON.stringify(m));
-        else await this.redis.hdel(k, previous);
-        changed = true;
-      }
-    }
-    if (name) {
-      if (target && curMap[entryId] !== target) {
-        curMap[entryId] = target;
-        await this.redis.hset(k, name, JSON.stringify(curMap));
-        changed = true;
-      }
-    }
-    if (changed) await this.redis.set(this.keys.titlesStale, '1');
-    return changed;
+    const field = name ? `${name}\x1f${entryId}` : null;
+    // Entries sharing a name write different fields; two jobs of one entry write the same value.
+    const before = field ? await this.redis.hget(k, field) : null;
+    const after = field && projectKey ? projectKey : null;
+    const moved = !!previous && previous !== name;
+    if (!moved && before === after) return false;
+    const p = this.redis.pipeline();
+    if (moved) p.hdel(k, `${previous}\x1f${entryId}`);
+    if (field && after) p.hset(k, field, after);
+    else if (field) p.hdel(k, field);
+    p.set(this.keys.titlesStale, '1');
+    await p.exec();
+    return true;
   }
 
   /** name → distinct project keys. */
   async names(): Promise<Map<string, string[]>> {
     const all = await this.redis.hgetall(this.keys.names);
-    const out = new Map<string, string[]>();
-    for (const [name, raw] of Object.entries(all)) {
-      out.set(name, [...new Set(Object.values(JSON.parse(raw) as Record<string, string>))].sort());
+    const byName = new Map<string, Set<string>>();
+    for (const [field, projectKey] of Object.entries(all)) {
+      const name = field.slice(0, field.lastIndexOf('\x1f'));
+      (byName.get(name) ?? byName.set(name, new Set()).get(name)!).add(projectKey);
     }
-    return out;
+    return new Map([...byName].map(([name, keys]) => [name, [...keys].sort()]));
   }
 
   async manualLinks(ids: string[]): Promise<Map<string, string>> {
