@@ -41,12 +41,16 @@ export async function startMonitor(
   };
 }
 
-/** A key with its identifiers replaced by `*`: `b:rec:{r:oa|doc|123}:seen` → `rec:{*}:seen`. */
-function family(key: string): string {
-  return key
-    .replace(/^[^:{]+:/, '')
-    .replace(/\{[^}]*\}/g, '{*}')
-    .split(':')
-    .map((s) => (/[0-9]|\\x|[^\x20-\x7e]/.test(s) && s !== '{*}' ? '*' : s))
-    .join(':');
+/**
+ * A key's family: the prefix tag and identifiers dropped, `{b}:rec:oa|doc|123` → `rec:*`,
+ * `{b:q:link}:link:42` → `q:link:*`.
+ */
+export function family(key: string): string {
+  const queue = /^\{[^}:]+:q:([^}]+)\}:/.exec(key);
+  const rest = key.replace(/^\{[^}]*\}:/, '').split(':');
+  const head = queue ? ['q', queue[1]!] : [rest.shift()!];
+  const tail = rest.slice(queue ? 1 : 0).map((s) => (/[^a-z]/i.test(s) || s.length > 12 ? '*' : s));
+  // An identifier may itself contain ':'; everything from the first one on is the identifier.
+  const id = tail.indexOf('*');
+  return [...head, ...(id === -1 ? tail : tail.slice(0, id + 1))].join(':');
 }

@@ -57,14 +57,15 @@ export class Queues {
   readonly q: Record<StageName, Queue>;
   constructor(
     connection: Redis,
-    readonly prefix: string,
+    /** BullMQ prefix of each stage's queue (one hash tag per queue for Redis Cluster). */
+    readonly prefixOf: (stage: StageName) => string,
   ) {
     this.q = Object.fromEntries(
       STAGES.map((s) => [
         s,
         new Queue(s, {
           connection: connection as unknown as ConnectionOptions,
-          prefix,
+          prefix: prefixOf(s),
           defaultJobOptions: DEFAULT_JOB,
         }),
       ]),
@@ -134,7 +135,7 @@ export function startWorker<S extends StageName>(
     },
     {
       connection: connection as unknown as ConnectionOptions,
-      prefix: deps.queues.prefix,
+      prefix: deps.queues.prefixOf(stage),
       concurrency,
       maxStalledCount: 5,
       lockDuration: deps.config.workers.lockDurationMs,

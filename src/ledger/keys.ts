@@ -1,18 +1,25 @@
 /**
- * The only place that builds Redis key names. Everything of one project shares the hash tag
- * `{p:<key>}`, everything of one record `{r:<id>}`, so per-project and per-record atomic scripts
- * stay within one slot.
+ * The only place that builds Redis key names.
+ *
+ * Every ledger key carries the hash tag `{<prefix>}`, so all of them live in one Redis Cluster
+ * slot. That is deliberate: the ledger's invariants (exact accounting, project membership,
+ * statistics equal to the sum over projects) are kept by Lua scripts that touch a record, two
+ * projects and the shared counters in one atomic step, and Cluster runs a script only when all
+ * its keys share a slot. Each queue gets its own tag (`{<prefix>:q:<stage>}`), so the queue
+ * traffic, which is most of the hub's Redis commands, spreads over the masters.
  */
 export type IndexType = 'bc' | 'inv' | 'sec' | 'ctr' | 'permit' | 'site' | 'own';
 
 export function ledgerKeys(prefix: string) {
-  const p = prefix;
+  const p = `{${prefix}}`;
   return {
+    /** `{<prefix>}`: the start of every ledger key (keys built elsewhere start with it too). */
     prefix: p,
-    /** BullMQ prefix: one hash tag so a queue's keys share a slot. */
-    queuePrefix: `{${p}:q}`,
-    record: (id: string) => `${p}:rec:{r:${id}}`,
-    recordSeen: (id: string) => `${p}:rec:{r:${id}}:seen`,
+    /** BullMQ prefix of one stage's queue: one hash tag per queue, so its keys share a slot. */
+    queuePrefix: (stage: string) => `{${prefix}:q:${stage}}`,
+    // Families differ in their second segment, never in a suffix: an id may contain ':'.
+    record: (id: string) => `${p}:rec:${id}`,
+    recordSeen: (id: string) => `${p}:seen:${id}`,
     /** Accounting counters: `<system>:<versions|identities|linked|unlinked|quarantined>`. */
     accounting: `${p}:acct`,
     /** Outbox sets: work that must happen even if a job was lost in a crash. */
@@ -30,9 +37,9 @@ export function ledgerKeys(prefix: string) {
     titlesStale: `${p}:titles:stale`,
     manualLinks: `${p}:manual`,
     aliases: `${p}:alias`,
-    project: (key: string) => `${p}:p:{p:${key}}`,
-    projectMembers: (key: string) => `${p}:p:{p:${key}}:m`,
-    projectHistory: (key: string) => `${p}:p:{p:${key}}:h`,
+    project: (key: string) => `${p}:p:${key}`,
+    projectMembers: (key: string) => `${p}:pm:${key}`,
+    projectHistory: (key: string) => `${p}:ph:${key}`,
     projects: `${p}:projects`,
     /** Incrementally maintained /stats sums: `<groupBy>\x1f<key>\x1f<measure>` → integer. */
     stats: `${p}:stats`,

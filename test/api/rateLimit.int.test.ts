@@ -56,7 +56,7 @@ describe('per-key rate limit', () => {
 
     // Counted in Redis under the hub's prefix, per key name and minute, and expiring.
     const key = rateLimitKey(hub.store.keys.prefix, 'key:admin', Math.floor(now / 60_000));
-    expect(key.startsWith(`${hub.config.redis.prefix}:rl:`)).toBe(true);
+    expect(key.startsWith(`{${hub.config.redis.prefix}}:rl:`)).toBe(true);
     expect(await hub.store.redis.get(key)).toBe(String(PER_MINUTE + 1));
     expect(await hub.store.redis.ttl(key)).toBeGreaterThan(0);
   });

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { canonicalJson } from '../../pipelines/merge/merge.js';
+import { Cluster, type Redis } from 'ioredis';
 import type { LedgerStore } from '../../src/ledger/store.js';
 
 /**
@@ -19,17 +20,10 @@ export async function ledgerFingerprint(
     docs[k] = raw ? JSON.parse(raw.doc) : null;
   }
   const links: Record<string, string> = {};
-  let cursor = '0';
-  const pattern = `${store.keys.prefix}:rec:{r:*}`;
-  do {
-    const [next, found] = await r.scan(cursor, 'MATCH', pattern, 'COUNT', 1000);
-    cursor = next;
-    for (const key of found) {
-      if (key.endsWith(':seen')) continue;
-      const [proj, st, why, h] = await r.hmget(key, 'proj', 'st', 'why', 'h');
-      links[key.slice(store.keys.prefix.length)] = `${st}|${proj ?? ''}|${why ?? ''}|${h ?? ''}`;
-    }
-  } while (cursor !== '0');
+  for (const key of await scanKeys(r, `${store.keys.prefix}:rec:*`)) {
+    const [proj, st, why, h] = await r.hmget(key, 'proj', 'st', 'why', 'h');
+    links[key.slice(store.keys.prefix.length)] = `${st}|${proj ?? ''}|${why ?? ''}|${h ?? ''}`;
+  }
   const aliases = await r.hgetall(store.keys.aliases);
   const hash = createHash('sha256').update(canonicalJson({ docs, links, aliases })).digest('hex');
   return { hash, projects: keys.length, records: Object.keys(links).length };
@@ -42,4 +36,19 @@ export async function accountingHolds(store: LedgerStore): Promise<{ ok: boolean
     ([, a]) => a.pending !== 0 || a.received !== a.linked + a.unlinked + a.quarantined + a.superseded,
   );
   return { ok: bad.length === 0, detail: acct };
+}
+
+/** Every key matching `pattern`; on a Cluster, SCAN runs on each master (it is per node). */
+export async function scanKeys(redis: Redis, pattern: string): Promise<string[]> {
+  const nodes = redis instanceof Cluster ? (redis as Cluster).nodes('master') : [redis];
+  const out: string[] = [];
+  for (const node of nodes) {
+    let cursor = '0';
+    do {
+      const [next, found] = await node.scan(cursor, 'MATCH', pattern, 'COUNT', 1000);
+      cursor = next;
+      out.push(...found);
+    } while (cursor !== '0');
+  }
+  return out;
 }

@@ -137,7 +137,7 @@ async function countStalled(hub: Hub): Promise<{ count: number; close(): Promise
     (s) =>
       new QueueEvents(s, {
         connection: hub.redis.connect() as unknown as ConnectionOptions,
-        prefix: hub.store.keys.queuePrefix,
+        prefix: hub.store.keys.queuePrefix(s),
       }),
   );
   for (const e of events) e.on('stalled', () => out.count++);

@@ -20,10 +20,9 @@ export async function ledgerSnapshot(store: LedgerStore): Promise<LedgerSnapshot
   const links: Record<string, string> = {};
   let cursor = '0';
   do {
-    const [next, found] = await r.scan(cursor, 'MATCH', `${store.keys.prefix}:rec:{r:*}`, 'COUNT', 1000);
+    const [next, found] = await r.scan(cursor, 'MATCH', `${store.keys.prefix}:rec:*`, 'COUNT', 1000);
     cursor = next;
     for (const key of found) {
-      if (key.endsWith(':seen')) continue;
       const [proj, st, why, h] = await r.hmget(key, 'proj', 'st', 'why', 'h');
       links[key.slice(store.keys.prefix.length)] = `${st}|${proj ?? ''}|${why ?? ''}|${h ?? ''}`;
     }

@@ -35,7 +35,10 @@ describe('dead letters of pipeline jobs', () => {
         if (failing.has(id)) throw new Error(`link of ${id} failed: source record missing`);
         return 'ok';
       },
-      { connection: hub.redis.connect() as unknown as ConnectionOptions, prefix: hub.queues.prefix },
+      {
+        connection: hub.redis.connect() as unknown as ConnectionOptions,
+        prefix: hub.queues.prefixOf('link'),
+      },
     );
   });
   afterAll(async () => {
