@@ -80,6 +80,39 @@ describe('configuration', () => {
     );
   });
 
+  it('takes one of url, sentinel and cluster, and refuses REDIS_URL next to a Sentinel or Cluster', () => {
+    const cluster = { cluster: { nodes: ['redis://:pw-c@127.0.0.1:7000', 'redis://127.0.0.1:7001'] } };
+    const c = parseConfig({ redis: cluster }, {});
+    expect(c.redis.cluster?.nodes).toHaveLength(2);
+    const s = parseConfig(
+      {
+        redis: {
+          sentinel: {
+            name: 'm',
+            sentinels: ['127.0.0.1:26379'],
+            password: 'pw-s',
+            sentinelPassword: 'pw-ss',
+          },
+        },
+      },
+      {},
+    );
+    expect(s.redis.sentinel).toMatchObject({ name: 'm', db: 0 });
+    expect(configSecrets(c)).toContain('pw-c');
+    expect(configSecrets(s)).toEqual(expect.arrayContaining(['pw-s', 'pw-ss']));
+    const both = () => parseConfig({ redis: { url: 'redis://127.0.0.1:6379', ...cluster } }, {});
+    expect(both).toThrow(/redis: set one of url, cluster and sentinel/);
+    expect(() => parseConfig({ redis: { sentinel: { name: 'm', sentinels: ['nohost'] } } }, {})).toThrow(
+      /redis\.sentinel\.sentinels\.0: expected host:port/,
+    );
+    expect(() => parseConfig({ redis: { cluster: { nodes: ['http://127.0.0.1:7000'] } } }, {})).toThrow(
+      /redis\.cluster\.nodes\.0/,
+    );
+    expect(() => parseConfig({ redis: cluster }, { REDIS_URL: 'redis://127.0.0.1:6379' })).toThrow(
+      /REDIS_URL is set but the file configures redis\.cluster/,
+    );
+  });
+
   it('a missing file is a clear error', () => {
     expect(errorOf(() => loadConfig('/nonexistent/hub.yaml', {})).code).toBe('HUB_CONFIG_NOT_FOUND');
   });

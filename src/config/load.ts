@@ -34,7 +34,13 @@ export function parseConfig(raw: unknown, env: NodeJS.ProcessEnv = process.env):
   const res = HubConfigSchema.safeParse(substituted);
   if (!res.success) throw HubErrors.CONFIG_INVALID(formatIssues(res.error.issues).join('\n'));
   const cfg = res.data;
-  if (env['REDIS_URL']) cfg.redis.url = env['REDIS_URL'];
+  if (env['REDIS_URL']) {
+    if (cfg.redis.cluster || cfg.redis.sentinel)
+      throw HubErrors.CONFIG_INVALID(
+        `redis: REDIS_URL is set but the file configures redis.${cfg.redis.cluster ? 'cluster' : 'sentinel'}`,
+      );
+    cfg.redis.url = env['REDIS_URL'];
+  }
   // Containers listen on their own interface; the file can stay the same everywhere.
   if (env['HUB_API_HOST']) cfg.api.host = env['HUB_API_HOST'];
   if (env['HUB_API_PORT']) cfg.api.port = Number(env['HUB_API_PORT']);
@@ -63,9 +69,10 @@ export function configSecrets(cfg: HubConfig): string[] {
     if (auth) for (const v of Object.values(auth)) if (typeof v === 'string') out.push(v);
   }
   for (const w of cfg.webhooks) out.push(w.secret);
-  if (cfg.redis.url) {
-    const pw = /:\/\/[^:@/]*:([^@]+)@/.exec(cfg.redis.url)?.[1];
+  for (const url of [cfg.redis.url, ...(cfg.redis.cluster?.nodes ?? [])]) {
+    const pw = url ? /:\/\/[^:@/]*:([^@]+)@/.exec(url)?.[1] : undefined;
     if (pw) out.push(pw);
   }
+  for (const pw of [cfg.redis.sentinel?.password, cfg.redis.sentinel?.sentinelPassword]) if (pw) out.push(pw);
   return out;
 }

@@ -32,6 +32,36 @@ export const HubConfigSchema = z.object({
         .describe(
           'redis:// URL of an external Redis (REDIS_URL overrides it). Absent: the hub starts an embedded redis-server.',
         ),
+      cluster: z
+        .object({
+          nodes: z
+            .array(z.url({ protocol: /^rediss?$/ }))
+            .min(1)
+            .describe(
+              'redis:// URLs of some masters (the rest is discovered); user and password, if any, apply to every node.',
+            ),
+        })
+        .strict()
+        .optional()
+        .describe('Redis Cluster instead of `url`: the ledger lives in one slot, each queue in its own.'),
+      sentinel: z
+        .object({
+          name: z.string().min(1).describe('Name of the monitored master (`sentinel monitor <name> …`).'),
+          sentinels: z
+            .array(z.string().regex(/^[^\s:]+:\d{1,5}$/, 'expected host:port'))
+            .min(1)
+            .describe('host:port of the Sentinels to ask for the current master.'),
+          username: z.string().optional().describe('ACL user of the master and its replicas.'),
+          password: z.string().optional().describe('Password of the master and its replicas (a secret).'),
+          sentinelPassword: z
+            .string()
+            .optional()
+            .describe('Password of the Sentinels themselves (a secret).'),
+          db: z.number().int().min(0).default(0).describe('Database number on the master.'),
+        })
+        .strict()
+        .optional()
+        .describe('Redis Sentinel instead of `url`: connections follow the master across a failover.'),
       prefix: z
         .string()
         .regex(/^[a-z0-9_-]+$/i)
@@ -43,6 +73,9 @@ export const HubConfigSchema = z.object({
         .describe(
           'Embedded Redis only: AOF fsync policy (always = no acknowledged write is ever lost, slower).',
         ),
+    })
+    .refine((r) => [r.url, r.cluster, r.sentinel].filter((x) => x !== undefined).length <= 1, {
+      message: 'set one of url, cluster and sentinel',
     })
     .default({ prefix: 'hub', appendfsync: 'everysec' })
     .describe('Where the queues and the ledger live.'),

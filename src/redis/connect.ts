@@ -1,55 +1,67 @@
-import { Redis, type RedisOptions } from 'ioredis';
+import type { Redis, RedisOptions } from 'ioredis';
 import { HubErrors } from '../errors.js';
 import type { HubConfig } from '../config/schema.js';
 import { startEmbeddedRedis, type EmbeddedRedis } from './embedded.js';
+import { createClient, describeTopology, mastersOf, topologyOf, type Topology } from './topology.js';
 import { join } from 'node:path';
 
 /** Policies under which Redis never drops keys on its own. */
 const SAFE_POLICIES = new Set(['noeviction']);
 
 export interface RedisHandle {
+  /** The server's URL (single server), or where the hub connects, without passwords (Cluster, Sentinel). */
   url: string;
+  topology: Topology;
   embedded: EmbeddedRedis | null;
   /** A new connection (BullMQ workers need their own blocking connections). */
   connect(extra?: RedisOptions): Redis;
   close(): Promise<void>;
 }
 
-/** Uses `redis.url` (REDIS_URL) or starts the embedded server; refuses evicting servers. */
+/**
+ * Connects to the configured Redis (`redis.url`/REDIS_URL, `redis.cluster` or `redis.sentinel`),
+ * or starts the embedded server when none is configured. Refuses servers that may evict keys.
+ */
 export async function openRedis(
   cfg: HubConfig,
   opts: { onError?: (err: Error) => void } = {},
 ): Promise<RedisHandle> {
   let embedded: EmbeddedRedis | null = null;
-  let url = cfg.redis.url;
-  if (!url) {
+  if (!cfg.redis.url && !cfg.redis.cluster && !cfg.redis.sentinel) {
     embedded = await startEmbeddedRedis({
       dataDir: join(cfg.data.dir, 'redis'),
       appendfsync: cfg.redis.appendfsync,
     });
-    url = embedded.url;
   }
-  const probe = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 1, retryStrategy: () => null });
+  const topology = topologyOf(cfg.redis, embedded?.url ?? null);
+  const where = describeTopology(topology);
+  const probe = createClient(topology, {
+    lazyConnect: true,
+    maxRetriesPerRequest: 1,
+    retryStrategy: () => null,
+  });
   probe.on('error', () => undefined);
   try {
     await probe.connect();
-    const policy = await maxmemoryPolicy(probe);
-    if (policy !== null && !SAFE_POLICIES.has(policy)) throw HubErrors.REDIS_UNSAFE(redactUrl(url), policy);
+    for (const node of mastersOf(probe)) {
+      const policy = await maxmemoryPolicy(node);
+      if (policy !== null && !SAFE_POLICIES.has(policy)) throw HubErrors.REDIS_UNSAFE(where, policy);
+    }
   } catch (e) {
     probe.disconnect();
     await embedded?.stop();
     if (e instanceof Error && 'code' in e && String((e as { code: unknown }).code).startsWith('HUB_'))
       throw e;
-    throw HubErrors.REDIS_UNAVAILABLE(redactUrl(url) + ': ' + (e as Error).message);
+    throw HubErrors.REDIS_UNAVAILABLE(where + ': ' + (e as Error).message);
   }
   probe.disconnect();
   const conns = new Set<Redis>();
-  const finalUrl = url;
   return {
-    url: finalUrl,
+    url: topology.kind === 'single' ? topology.url : where,
+    topology,
     embedded,
     connect(extra) {
-      const r = new Redis(finalUrl, { maxRetriesPerRequest: null, enableAutoPipelining: true, ...extra });
+      const r = createClient(topology, { maxRetriesPerRequest: null, enableAutoPipelining: true, ...extra });
       // ioredis reconnects by itself; an outage is reported, not thrown at the process.
       r.on('error', (err: Error) => opts.onError?.(err));
       conns.add(r);
@@ -75,8 +87,4 @@ async function maxmemoryPolicy(r: Redis): Promise<string | null> {
     const info = await r.info('memory');
     return /maxmemory_policy:(\S+)/.exec(info)?.[1] ?? null;
   }
-}
-
-export function redactUrl(url: string): string {
-  return url.replace(/\/\/([^:@/]*):([^@]+)@/, '//$1:***@');
 }

@@ -39,6 +39,8 @@ export async function startEmbeddedRedis(opts: {
   port?: number;
   appendfsync?: 'always' | 'everysec';
   timeoutMs?: number;
+  /** More redis-server options (tests start Cluster nodes and Sentinels with it). */
+  extraArgs?: string[];
 }): Promise<EmbeddedRedis> {
   if (!redisServerAvailable()) throw HubErrors.REDIS_MISSING();
   const dir = resolve(opts.dataDir);
@@ -65,6 +67,7 @@ export async function startEmbeddedRedis(opts: {
     'no',
     '--loglevel',
     'warning',
+    ...(opts.extraArgs ?? []),
   ];
   const child = spawn('redis-server', args, { stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
