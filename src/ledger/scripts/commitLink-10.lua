@@ -46,7 +46,8 @@ if newst == 'unlinked' then
   redis.call('ZADD', KEYS[9], 0, ARGV[1])
   redis.call('ZADD', KEYS[10], 0, ARGV[1])
   if rec[6] ~= ARGV[7] and result == 'SAME' then result = 'TOUCHED' end
-else
+elseif oldst == 'unlinked' then
+  -- Only a record that was unlinked can be in the unlinked indexes (two ZREMs per linked record otherwise).
   redis.call('ZREM', KEYS[9], ARGV[1])
   redis.call('ZREM', KEYS[10], ARGV[1])
 end
