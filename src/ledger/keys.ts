@@ -19,13 +19,14 @@ export function ledgerKeys(prefix: string) {
     queuePrefix: (stage: string) => `{${prefix}:q:${stage}}`,
     // Families differ in their second segment, never in a suffix: an id may contain ':'.
     record: (id: string) => `${p}:rec:${id}`,
-    recordSeen: (id: string) => `${p}:seen:${id}`,
     /** Accounting counters: `<system>:<versions|identities|linked|unlinked|quarantined>`. */
     accounting: `${p}:acct`,
     /** Outbox sets: work that must happen even if a job was lost in a crash. */
     needLink: `${p}:out:link`,
     needMerge: `${p}:out:merge`,
     needPublish: `${p}:out:publish`,
+    /** Set while merges wait in the merge outbox for the pipeline to settle (pipelines/merge/schedule.ts). */
+    mergeDeferred: `${p}:mergedefer`,
     quarantineItems: `${p}:q:items`,
     quarantineIndex: (system?: string) => (system ? `${p}:q:idx:${system}` : `${p}:q:idx`),
     unlinkedIndex: (system?: string) => (system ? `${p}:unl:${system}` : `${p}:unl`),

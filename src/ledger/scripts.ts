@@ -4,13 +4,14 @@ import { fileURLToPath } from 'node:url';
 import type { Redis } from 'ioredis';
 
 /**
- * Loads the Lua scripts of ./scripts (name = verb + noun + number of keys) as ioredis commands.
+ * Loads the Lua scripts of ./scripts (name = verb + noun + number of keys, or `var` when the
+ * caller passes the key count first) as ioredis commands.
  * The files are read from the source tree in both tsx and compiled runs.
  */
 const here = dirname(fileURLToPath(import.meta.url));
 const dir = [join(here, 'scripts'), join(here, '../../../src/ledger/scripts')].find((d) => {
   try {
-    readFileSync(join(d, 'upsertRecord-4.lua'));
+    readFileSync(join(d, 'upsertRecords-var.lua'));
     return true;
   } catch {
     return false;
@@ -18,26 +19,30 @@ const dir = [join(here, 'scripts'), join(here, '../../../src/ledger/scripts')].f
 })!;
 
 const SCRIPTS = {
-  upsertRecord: 'upsertRecord-4.lua',
+  upsertRecords: 'upsertRecords-var.lua',
   commitLink: 'commitLink-10.lua',
   commitProject: 'commitProject-7.lua',
   appendChange: 'appendChange-5.lua',
   quarantineRecord: 'quarantineRecord-4.lua',
+  settleProject: 'settleProject-2.lua',
 } as const;
 
 export interface LedgerCommands {
-  upsertRecord(...args: (string | number)[]): Promise<string>;
+  /** Variable number of keys: the first argument is the key count. */
+  upsertRecords(...args: (string | number)[]): Promise<string[]>;
   commitLink(...args: (string | number)[]): Promise<string>;
-  commitProject(...args: (string | number)[]): Promise<number>;
+  commitProject(...args: (string | number | Buffer)[]): Promise<number>;
   appendChange(...args: (string | number)[]): Promise<number>;
   quarantineRecord(...args: (string | number)[]): Promise<number>;
+  settleProject(...args: (string | number)[]): Promise<number>;
 }
 
 export function defineScripts(redis: Redis): Redis & LedgerCommands {
   for (const [name, file] of Object.entries(SCRIPTS)) {
-    const numberOfKeys = Number(/-(\d+)\.lua$/.exec(file)![1]);
+    const fixed = /-(\d+)\.lua$/.exec(file);
+    const lua = readFileSync(join(dir, file), 'utf8');
     if (!(name in redis))
-      redis.defineCommand(name, { numberOfKeys, lua: readFileSync(join(dir, file), 'utf8') });
+      redis.defineCommand(name, fixed ? { numberOfKeys: Number(fixed[1]), lua } : { lua });
   }
   return redis as Redis & LedgerCommands;
 }

@@ -1,3 +1,4 @@
+import { deflateRawSync, inflateRawSync } from 'node:zlib';
 import { createHash } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import { NormalizedRecord, recordId } from '../model/record.js';
@@ -77,31 +78,17 @@ export class LedgerStore {
   async upsertRecords(
     items: Array<{ record: NormalizedRecord; receivedAt: string }>,
   ): Promise<UpsertStatus[]> {
+    if (items.length === 0) return [];
     const k = this.keys;
-    const p = this.redis.pipeline() as unknown as LedgerCommands & {
-      exec(): Promise<[Error | null, unknown][]>;
-    };
+    const keys: string[] = [k.accounting, k.needLink];
+    const args: Array<string | number> = [];
     for (const { record, receivedAt } of items) {
       const id = recordId(record);
       const body = JSON.stringify(record);
-      p.upsertRecord(
-        k.record(id),
-        k.recordSeen(id),
-        k.accounting,
-        k.needLink,
-        id,
-        record.system,
-        record.order,
-        contentHash(body),
-        body,
-        receivedAt,
-      );
+      keys.push(k.record(id));
+      args.push(id, record.system, record.order, contentHash(body), body, receivedAt);
     }
-    const res = await p.exec();
-    return res.map(([err, v]) => {
-      if (err) throw err;
-      return v as UpsertStatus;
-    });
+    return (await this.redis.upsertRecords(keys.length, ...keys, ...args)) as UpsertStatus[];
   }
 
   async loadRecords(ids: string[]): Promise<Map<string, StoredRecord>> {
@@ -354,8 +341,11 @@ export class LedgerStore {
     empty: boolean,
     contribution: StatsContribution | null,
     priorityScore: number | null = null,
+    mergeToken = '',
   ) {
     const k = this.keys;
+    const docJson = JSON.stringify(doc);
+    const entryJson = JSON.stringify(entry);
     return Number(
       await this.redis.commitProject(
         k.project(key),
@@ -367,14 +357,23 @@ export class LedgerStore {
         k.priority,
         key,
         mrev,
-        JSON.stringify(doc),
+        docJson,
         hash,
         now,
-        JSON.stringify(entry),
+        entryJson,
         empty ? '1' : '0',
         contribution ? JSON.stringify(contribution) : '',
         priorityScore === null ? '' : priorityMember(priorityScore, key),
+        mergeToken,
+        deflateRawSync(`{"entry":${entryJson},"doc":${docJson}}`),
       ),
+    );
+  }
+
+  /** True when the project is merged from its current members under `mergeToken` (its merge request is then settled). */
+  async settleProject(key: string, mergeToken: string): Promise<boolean> {
+    return (
+      (await this.redis.settleProject(this.keys.project(key), this.keys.needMerge, key, mergeToken)) === 1
     );
   }
 
@@ -481,11 +480,8 @@ export class LedgerStore {
   }
 
   async history(key: string): Promise<Array<{ version: number; at: string; entry: unknown; doc: unknown }>> {
-    const items = await this.redis.lrange(this.keys.projectHistory(key), 0, -1);
-    return items.map((s) => {
-      const h = JSON.parse(s) as { version: number; at: string; entry: string; doc: string };
-      return { version: h.version, at: h.at, entry: JSON.parse(h.entry), doc: JSON.parse(h.doc) };
-    });
+    const items = await this.redis.lrangeBuffer(this.keys.projectHistory(key), 0, -1);
+    return items.map(parseHistoryItem);
   }
 
   async listProjectKeys(after: string | null, limit: number): Promise<string[]> {
@@ -592,4 +588,37 @@ export class LedgerStore {
   async saveConnector(system: string, fields: Record<string, string | number>): Promise<void> {
     await this.redis.hset(this.keys.connector(system), fields);
   }
+}
+
+/**
+ * One history element: "<version>\n<at>\n<raw-deflated {entry, doc}>" (commitProject-7.lua), or
+ * the JSON object {version, at, entry, doc} that ledgers written before compression hold.
+ */
+export function parseHistoryItem(item: Buffer): {
+  version: number;
+  at: string;
+  entry: unknown;
+  doc: unknown;
+} {
+  if (item[0] === 0x7b) {
+    const h = JSON.parse(item.toString('utf8')) as {
+      version: number;
+      at: string;
+      entry: string;
+      doc: string;
+    };
+    return { version: h.version, at: h.at, entry: JSON.parse(h.entry), doc: JSON.parse(h.doc) };
+  }
+  const a = item.indexOf(0x0a);
+  const b = item.indexOf(0x0a, a + 1);
+  const body = JSON.parse(inflateRawSync(item.subarray(b + 1)).toString('utf8')) as {
+    entry: unknown;
+    doc: unknown;
+  };
+  return {
+    version: Number(item.subarray(0, a).toString('latin1')),
+    at: item.subarray(a + 1, b).toString('latin1'),
+    entry: body.entry,
+    doc: body.doc,
+  };
 }

@@ -258,18 +258,12 @@ describe('a normalize job that dies halfway', () => {
     const job = normalizeJob({ system: 'budget', stream: 'ZB.QUERY', position: { page: 1 }, raws: [] }, [
       indicator('ZB9', '150203202304000517', '-5.00'),
     ]);
-    // The crash: the store's second Redis round trip of the job never happens.
-    const real = hub.store.redis;
-    let trips = 0;
-    const dying = Object.assign(Object.create(real) as typeof real, {
-      pipeline: (...args: Parameters<typeof real.pipeline>) => {
-        if (++trips === 2) throw new Error('killed here');
-        return real.pipeline(...args);
-      },
-    });
+    // The crash: the job dies right after quarantining, before storing the page's records.
     const crashed = {
       ...hub.deps,
-      store: Object.assign(Object.create(hub.store) as LedgerStore, { redis: dying }),
+      store: withMethod(hub.store, 'upsertRecords', async () => {
+        throw new Error('killed here');
+      }),
     };
     try {
       await expect(normalizeProcessor(job, crashed, {} as Job)).rejects.toThrow('killed here');

@@ -12,11 +12,16 @@
   The project's previous contribution (field `sc`) is subtracted and the new one added in the same
   step, so /stats is maintained incrementally and always equals the sum over projects.
     ARGV[9] priority index member ('' = not listed)
+    ARGV[10] merge token: what else the merge depended on (as-of date, ledger rules); stored with
+             the mrev as `mm` so that settleProject-2.lua can skip a merge that would change nothing
+    ARGV[11] history body: raw-deflated {"entry": ARGV[6], "doc": ARGV[3]} (history is most of a
+             project's memory otherwise); the element stored is "<version>\n<at>\n<body>"
   Output: -1 retry (mrev moved), 0 unchanged (no write), n > 0 the new version
 ]]
 local cur = redis.call('HMGET', KEYS[1], 'mrev', 'hash', 'version')
 local mrev = cur[1] or '0'
 if mrev ~= ARGV[2] then return -1 end
+redis.call('HSET', KEYS[1], 'mm', mrev .. '|' .. ARGV[10])
 if cur[2] == ARGV[4] then
   redis.call('SREM', KEYS[3], ARGV[1])
   return 0
@@ -57,7 +62,7 @@ if oldsc ~= ARGV[8] then
 end
 local v = tonumber(cur[3] or '0') + 1
 redis.call('HSET', KEYS[1], 'doc', ARGV[3], 'hash', ARGV[4], 'version', v, 'updatedAt', ARGV[5])
-redis.call('RPUSH', KEYS[2], cjson.encode({ version = v, at = ARGV[5], entry = ARGV[6], doc = ARGV[3] }))
+redis.call('RPUSH', KEYS[2], v .. '\n' .. ARGV[5] .. '\n' .. ARGV[11])
 redis.call('SREM', KEYS[3], ARGV[1])
 redis.call('SADD', KEYS[4], ARGV[1])
 if ARGV[7] == '1' then

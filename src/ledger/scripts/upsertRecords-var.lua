@@ -1,0 +1,58 @@
+--[[
+  Stores a page of source record versions, keeping only news and the accounting exact, in one
+  step: one call per page instead of one per record, counters moved once per system.
+  Input (the number of keys is passed by the caller):
+    KEYS[1] accounting hash  KEYS[2] need-link outbox set  KEYS[2+i] record hash of item i
+    ARGV per item i, 6 values from (i-1)*6+1: record id, system, order (number), content hash,
+      body (normalized JSON), receivedAt (ISO)
+  Every version ever received leaves a field `s:<order>:<hash>` in its record hash (so a
+  re-delivery is recognized without a key per record).
+  Output: one status per item, in order:
+    'NEW'     first version of this identity
+    'UPDATED' newer than the held version (the held one becomes superseded)
+    'STALE'   older than (or tied below) the held version: superseded on arrival
+    'DUP'     this exact version was received before; nothing counted again
+    'REARM'   like DUP, but the held version was never linked (a crash in between): link it again
+  Order: (order, hash) compared numerically then lexically, so any delivery order keeps the same winner.
+]]
+local versions, identities, toLink, out = {}, {}, {}, {}
+for i = 1, #KEYS - 2 do
+  local key = KEYS[i + 2]
+  local b = (i - 1) * 6
+  local id, sys, ord, h, body, at = ARGV[b + 1], ARGV[b + 2], ARGV[b + 3], ARGV[b + 4], ARGV[b + 5], ARGV[b + 6]
+  local token = 's:' .. ord .. ':' .. h
+  local cur = redis.call('HMGET', key, token, 'ord', 'h', 'lh')
+  if cur[1] then
+    -- A crash after storing but before linking leaves the current version unlinked: re-arm it.
+    if cur[3] == h and cur[4] ~= h then
+      toLink[#toLink + 1] = id
+      out[i] = 'REARM'
+    else
+      out[i] = 'DUP'
+    end
+  else
+    versions[sys] = (versions[sys] or 0) + 1
+    if not cur[2] then
+      redis.call('HSET', key, token, '1', 'ord', ord, 'h', h, 'body', body, 'at', at, 'st', 'pending', 'sys', sys)
+      identities[sys] = (identities[sys] or 0) + 1
+      toLink[#toLink + 1] = id
+      out[i] = 'NEW'
+    else
+      local o, co = tonumber(ord), tonumber(cur[2])
+      if o > co or (o == co and h > cur[3]) then
+        redis.call('HSET', key, token, '1', 'ord', ord, 'h', h, 'body', body)
+        toLink[#toLink + 1] = id
+        out[i] = 'UPDATED'
+      else
+        redis.call('HSET', key, token, '1')
+        out[i] = 'STALE'
+      end
+    end
+  end
+end
+for sys, n in pairs(versions) do redis.call('HINCRBY', KEYS[1], sys .. ':versions', n) end
+for sys, n in pairs(identities) do redis.call('HINCRBY', KEYS[1], sys .. ':identities', n) end
+for j = 1, #toLink, 1000 do
+  redis.call('SADD', KEYS[2], unpack(toLink, j, math.min(j + 999, #toLink)))
+end
+return out
