@@ -8,6 +8,7 @@ import { mergeProcessor } from '../pipelines/merge/worker.js';
 import { normalizeProcessor } from '../pipelines/normalize/worker.js';
 import { publishProcessor } from '../pipelines/publish/worker.js';
 import { Queues, startWorker, type Processor, type StageDeps } from '../pipelines/runtime.js';
+import { settleDeferredMerges } from '../pipelines/merge/schedule.js';
 import { sweepOutboxes } from '../pipelines/sweep.js';
 import { buildApi } from './api/app.js';
 import { ledgerRules } from './config/checklists.js';
@@ -100,6 +101,21 @@ export async function startHub(config: HubConfig, roles: HubRoles, log?: Logger)
     beat();
     heartbeat = setInterval(beat, 5_000);
     heartbeat.unref();
+  }
+  let settler: NodeJS.Timeout | null = null;
+  if (stages.includes('link')) {
+    // The last link job of a burst may have deferred its merges; settle them once the backlog clears.
+    let settling = false;
+    settler = setInterval(() => {
+      if (settling) return;
+      settling = true;
+      void settleDeferredMerges(deps)
+        .catch(() => undefined)
+        .finally(() => (settling = false));
+    }, 1_000);
+    settler.unref();
+  }
+  if (workers.length > 0) {
     // Work owed from before a crash.
     await sweepOutboxes(store, queues);
   }
@@ -153,6 +169,7 @@ export async function startHub(config: HubConfig, roles: HubRoles, log?: Logger)
       closing ??= (async () => {
         scheduler?.stop();
         if (heartbeat) clearInterval(heartbeat);
+        if (settler) clearInterval(settler);
         await api?.close();
         // Workers finish their active jobs (bounded by the caller's shutdown deadline).
         // Active jobs get a bounded time to finish; after it they are handed back (their locks

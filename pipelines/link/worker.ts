@@ -1,5 +1,7 @@
 import type { IndexType } from '../../src/ledger/keys.js';
 import type { StoredRecord } from '../../src/ledger/store.js';
+import { eachLimit, IN_FLIGHT } from '../eachLimit.js';
+import { requestMerges } from '../merge/schedule.js';
 import type { Processor, StageDeps } from '../runtime.js';
 import { decideLink, matchTitle, providesOf, referencesOf, refKey, usesTitle } from './link.js';
 
@@ -18,7 +20,9 @@ export const linkProcessor: Processor<'link'> = async (job, deps) => {
   let names: Map<string, string[]> | null = null;
   const again = new Set<string>();
   const merges = new Set<string>();
-  for (const s of stored.values()) {
+  // Records of one job are linked concurrently: linkOne is already safe against other workers
+  // linking the same keys at the same time, and this is no different.
+  await eachLimit([...stored.values()], IN_FLIGHT, async (s) => {
     const r = await linkOne(
       s,
       manual.get(s.id) ?? null,
@@ -28,9 +32,9 @@ export const linkProcessor: Processor<'link'> = async (job, deps) => {
     if (r.again) again.add(s.id);
     r.wake.forEach((id) => again.add(id));
     r.projects.forEach((k) => merges.add(k));
-  }
+  });
   await deps.queues.addIds('link', again);
-  await deps.queues.addIds('merge', merges);
+  await requestMerges(deps, merges);
   return { linked: stored.size, requeued: again.size };
 };
 

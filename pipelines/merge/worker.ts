@@ -1,6 +1,8 @@
+import { eachLimit, IN_FLIGHT } from '../eachLimit.js';
 import type { Processor, StageDeps } from '../runtime.js';
 import { docHash, mergeProject, type Member, type ProjectDoc } from './merge.js';
 import { statsContribution } from './stats.js';
+import { mergeToken } from './token.js';
 import type { LinkedBy } from '../../src/model/project.js';
 import { beijingDateOf } from '../../src/model/time.js';
 
@@ -14,25 +16,34 @@ const MAX_TRIES = 10;
 export const mergeProcessor: Processor<'merge'> = async (job, deps) => {
   const toPublish: string[] = [];
   const retry: string[] = [];
-  for (const key of job.keys) {
+  const token = mergeToken(deps.ledger, beijingDateOf(Date.now()));
+  let skipped = 0;
+  await eachLimit(job.keys, IN_FLIGHT, async (key) => {
+    // Requests pile up for a project while its records arrive; once it is merged from its
+    // current members, the rest are settled with one script call instead of a re-read.
+    if (await deps.store.settleProject(key, token)) {
+      skipped++;
+      return;
+    }
     const v = await mergeOne(key, deps);
     if (v > 0) toPublish.push(key);
     if (v === -1) retry.push(key);
-  }
+  });
   await deps.queues.addIds('publish', toPublish);
   await deps.queues.addIds('merge', retry);
-  return { merged: job.keys.length, versions: toPublish.length };
+  return { merged: job.keys.length - skipped, skipped, versions: toPublish.length };
 };
 
 export async function mergeOne(key: string, deps: StageDeps): Promise<number> {
   const { store } = deps;
   for (let i = 0; i < MAX_TRIES; i++) {
+    const asOf = beijingDateOf(Date.now());
     const { mrev, members } = await store.projectState(key);
     const loaded = await store.loadRecords(members);
     const ms: Member[] = [...loaded.values()]
       .filter((s) => s.projectKey === key)
       .map((s) => ({ record: s.record, linkedBy: (s.linkedBy || 'budgetCode') as LinkedBy }));
-    let doc: unknown = mergeProject(key, ms, { ...deps.ledger, asOf: beijingDateOf(Date.now()) });
+    let doc: unknown = mergeProject(key, ms, { ...deps.ledger, asOf });
     const empty = ms.length === 0 || !ms.some((m) => m.record.kind === 'project');
     if (empty) {
       // No anchor: either an alias of a survivor, or records waiting for an anchor that vanished.
@@ -78,6 +89,7 @@ export async function mergeOne(key: string, deps: StageDeps): Promise<number> {
       empty,
       empty ? null : statsContribution(doc as ProjectDoc),
       empty ? null : ((doc as ProjectDoc).priority?.score ?? null),
+      mergeToken(deps.ledger, asOf),
     );
     if (v !== -1) return v;
   }

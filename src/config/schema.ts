@@ -135,12 +135,21 @@ export const HubConfigSchema = z.object({
         .min(500)
         .default(30_000)
         .describe('How often workers look for jobs whose holder died (BullMQ stalled-job check).'),
+      mergeDeferBacklog: z
+        .number()
+        .int()
+        .min(1)
+        .default(20)
+        .describe(
+          'While at least this many normalize and link jobs wait, projects are merged once when the backlog clears instead of after every batch of their records.',
+        ),
     })
     .default({
       concurrency: 4,
       stages: ['ingest', 'normalize', 'link', 'merge', 'publish'],
       lockDurationMs: 30_000,
       stalledIntervalMs: 30_000,
+      mergeDeferBacklog: 20,
     })
     .describe('Pipeline workers.'),
   log: z

@@ -1,0 +1,50 @@
+import type { StageDeps } from '../runtime.js';
+
+/**
+ * When to merge. While records are still pouring in (jobs waiting in normalize or link), merging
+ * a project now is wasted: a full sync brings each project's records in about ten separate
+ * batches, and each would trigger another merge. So under a backlog the projects are left in the
+ * merge outbox (commitLink-10.lua put them there) and merged once when the flow settles; with the
+ * pipeline idle they are merged at once, so a single push reaches the change feed without delay.
+ */
+export async function requestMerges(deps: StageDeps, keys: Iterable<string>): Promise<'now' | 'deferred'> {
+  const all = [...keys];
+  if (all.length === 0) return 'now';
+  if ((await upstreamBacklog(deps)) >= deps.config.workers.mergeDeferBacklog) {
+    await deps.store.redis.set(deps.store.keys.mergeDeferred, '1');
+    return 'deferred';
+  }
+  await deps.queues.addIds('merge', all);
+  await settleDeferredMerges(deps);
+  return 'now';
+}
+
+/**
+ * Enqueues the merges left in the outbox while the pipeline was busy, once it no longer is.
+ * Called after link jobs and on a timer in processes that run link workers (the last link job of
+ * a burst may itself have seen a backlog). Returns the number of projects enqueued.
+ */
+export async function settleDeferredMerges(deps: StageDeps): Promise<number> {
+  const { store } = deps;
+  if ((await store.redis.exists(store.keys.mergeDeferred)) === 0) return 0;
+  if ((await upstreamBacklog(deps)) >= deps.config.workers.mergeDeferBacklog) return 0;
+  // GETDEL: of several processes settling at once, one sweeps.
+  if ((await store.redis.getdel(store.keys.mergeDeferred)) === null) return 0;
+  let n = 0;
+  let cursor = '0';
+  do {
+    const [next, keys] = await store.redis.sscan(store.keys.needMerge, cursor, 'COUNT', 1000);
+    cursor = next;
+    await deps.queues.addIds('merge', keys);
+    n += keys.length;
+  } while (cursor !== '0');
+  return n;
+}
+
+async function upstreamBacklog(deps: StageDeps): Promise<number> {
+  const [normalize, link] = await Promise.all([
+    deps.queues.q.normalize.getWaitingCount(),
+    deps.queues.q.link.getWaitingCount(),
+  ]);
+  return normalize + link;
+}

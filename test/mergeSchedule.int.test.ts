@@ -1,0 +1,86 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { requestMerges, settleDeferredMerges } from '../pipelines/merge/schedule.js';
+import { mergeProcessor } from '../pipelines/merge/worker.js';
+import { waitForDrain } from '../pipelines/sweep.js';
+import type { Hub } from '../src/hub.js';
+import { testHub } from './helpers/hub.js';
+import { xmk, zb } from './helpers/budgetRecords.js';
+
+/** Merges are settled without a re-read when nothing moved, and deferred while records pour in. */
+describe('merge scheduling', () => {
+  let hub: Hub;
+  const KEY = '150203202304000517';
+  const normalizeJob = (stream: string, raws: unknown[]) => ({
+    system: 'budget' as const,
+    stream,
+    position: { test: stream },
+    raws,
+    runId: null,
+    receivedAt: new Date().toISOString(),
+  });
+  const version = async () => Number(await hub.store.redis.hget(hub.store.keys.project(KEY), 'version'));
+
+  beforeAll(async () => {
+    hub = await testHub(
+      {},
+      { workers: ['normalize', 'link', 'merge', 'publish'] },
+      { workers: { mergeDeferBacklog: 3 } },
+    );
+    await hub.queues.add(
+      'normalize',
+      normalizeJob('XMK.QUERY', [xmk(KEY, '2023-150203-48-01-000123', '综合管廊建设项目')]),
+    );
+    await waitForDrain(hub.store, hub.queues, { timeoutMs: 30_000 });
+  });
+  afterAll(async () => {
+    await hub?.close();
+  });
+
+  it('settles a merge request for a project already merged from its current members', async () => {
+    const v = await version();
+    expect(v).toBeGreaterThan(0);
+    const loadsBefore = await hub.store.redis.hget(hub.store.keys.project(KEY), 'mrev');
+    const r = (await mergeProcessor({ keys: [KEY] }, hub.deps, {} as never)) as { skipped: number };
+    expect(r.skipped).toBe(1);
+    expect(await version()).toBe(v);
+    expect(await hub.store.redis.sismember(hub.store.keys.needMerge, KEY)).toBe(0);
+    // A member change moves the revision: the next request merges.
+    await hub.queues.add('normalize', normalizeJob('ZB.QUERY', [zb('ZB1', KEY, '100.00')]));
+    await waitForDrain(hub.store, hub.queues, { timeoutMs: 30_000 });
+    expect(await hub.store.redis.hget(hub.store.keys.project(KEY), 'mrev')).not.toBe(loadsBefore);
+    expect(await version()).toBe(v + 1);
+  });
+
+  it('defers merges while normalize and link jobs wait, and merges once the backlog clears', async () => {
+    const { store, queues } = hub.deps;
+    await queues.q.normalize.pause();
+    try {
+      for (let i = 0; i < 3; i++)
+        await queues.add('normalize', normalizeJob('ZB.QUERY', [zb(`ZBX${i}`, KEY, '1.00')]));
+      await store.redis.sadd(store.keys.needMerge, KEY);
+      const mergesBefore = await queues.q.merge.getJobCountByTypes('waiting', 'active', 'completed');
+      expect(await requestMerges(hub.deps, [KEY])).toBe('deferred');
+      expect(await store.redis.get(store.keys.mergeDeferred)).toBe('1');
+      expect(await queues.q.merge.getJobCountByTypes('waiting', 'active', 'completed')).toBe(mergesBefore);
+      // Still busy: nothing is settled yet.
+      expect(await settleDeferredMerges(hub.deps)).toBe(0);
+      expect(await store.redis.sismember(store.keys.needMerge, KEY)).toBe(1);
+    } finally {
+      await queues.q.normalize.resume();
+    }
+    // The backlog drains; the settle timer of the link process enqueues what was deferred.
+    await waitForDrain(store, queues, { timeoutMs: 30_000 });
+    expect(await store.redis.exists(store.keys.mergeDeferred)).toBe(0);
+    expect(await store.redis.sismember(store.keys.needMerge, KEY)).toBe(0);
+    const p = await store.getProjectRaw(KEY);
+    const records = (JSON.parse(p!.doc).records as Array<{ sourceId: string }>).map((r) => r.sourceId);
+    expect(records).toEqual(expect.arrayContaining(['ZBX0', 'ZBX1', 'ZBX2']));
+  });
+
+  it('merges at once when the pipeline is idle', async () => {
+    await hub.store.redis.sadd(hub.store.keys.needMerge, KEY);
+    expect(await requestMerges(hub.deps, [KEY])).toBe('now');
+    await waitForDrain(hub.store, hub.queues, { timeoutMs: 30_000 });
+    expect(await hub.store.redis.sismember(hub.store.keys.needMerge, KEY)).toBe(0);
+  });
+});
