@@ -23,6 +23,7 @@ import { bullmqBaseline } from './baseline.js';
 import { hammer } from './load.js';
 import { spawnHub, stopAllHubs, type HubChild } from './procs.js';
 import { pushLatency } from './push.js';
+import { memoryByFamily } from './memoryFamilies.js';
 import { isWrite, sumCalls, usedMemory } from './redisStats.js';
 import { formatTable, met, type Row } from './report.js';
 import { measureSync, type SyncMeasure } from './sync.js';
@@ -203,6 +204,7 @@ async function main(): Promise<void> {
     const mem1 = await usedMemory(ctx.admin);
     for (const s of STAGES) await full.queues.q[s].clean(0, 0, 'completed');
     const mem2 = await usedMemory(ctx.admin);
+    const families = await memoryByFamily(ctx.admin, full.store.keys.prefix);
     Object.assign(R, {
       ledgerProjects: projects,
       smallProjects: small,
@@ -214,6 +216,9 @@ async function main(): Promise<void> {
       rssRatio: m.peakRssBytes / smallSync.m.peakRssBytes,
       redisBytesPerProjectBeforeClean: (mem1 - mem0) / projects,
       redisBytesPerProject: (mem2 - mem0) / projects,
+      redisBytesPerProjectByFamily: Object.fromEntries(
+        families.slice(0, 15).map(([f, b]) => [f, Math.round(b / projects)]),
+      ),
     });
 
     // 5. Incremental no-op on the same ledger and worker.
