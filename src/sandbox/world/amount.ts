@@ -3,7 +3,23 @@
  * integer fen and written out, never computed from floating-point yuan.
  */
 
+const SCALE = [1, 10, 100, 1_000, 10_000, 100_000, 1_000_000];
+
 function split(fen: number, exponent: number): { sign: string; int: string; frac: string } {
+  if (!Number.isSafeInteger(fen)) return splitBig(fen, exponent);
+  // Exact for safe integers (% and the division of an exact multiple round nothing), and far
+  // cheaper than BigInt on the generator's hot path.
+  const abs = Math.abs(fen);
+  const scale = SCALE[exponent]!;
+  const frac = abs % scale;
+  return {
+    sign: fen < 0 ? '-' : '',
+    int: String((abs - frac) / scale),
+    frac: String(frac).padStart(exponent, '0'),
+  };
+}
+
+function splitBig(fen: number, exponent: number): { sign: string; int: string; frac: string } {
   const big = BigInt(fen);
   const neg = big < 0n;
   const abs = neg ? -big : big;
@@ -15,7 +31,7 @@ function split(fen: number, exponent: number): { sign: string; int: string; frac
   };
 }
 
-/** 万元 text with up to 6 decimals and no trailing zeros: 2525621900 → "25256.219". */
+/** 万元 text with up to 6 decimals and no trailing zeros: 25256219000 → "25256.219". */
 export function fenToWan(fen: number): string {
   const { sign, int, frac } = split(fen, 6);
   const f = frac.replace(/0+$/, '');

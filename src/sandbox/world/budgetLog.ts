@@ -4,7 +4,7 @@
  * newer ones.
  */
 import type { Rng } from './rng.js';
-import type { Item } from './sink.js';
+import type { Log } from './sink.js';
 import type { BudgetLogEntry } from './types.js';
 import { HOUR, MINUTE } from './clock.js';
 
@@ -20,30 +20,74 @@ export function budgetKey(e: BudgetLogEntry): string {
   return `${e.service}|${e.fields[KEY_FIELD[e.service]!]}`;
 }
 
-function byTime(a: Item<BudgetLogEntry>, b: Item<BudgetLogEntry>): number {
-  return a.t - b.t;
+/**
+ * A map keyed by budget record identity (service + its key field), like one keyed by
+ * `budgetKey` but without building a key string per entry: large worlds have a million
+ * entries, and the key of each is read by name rather than through a computed property.
+ */
+export class BudgetMap<V> {
+  private readonly maps = new Map<string, Map<string | undefined, V>>();
+
+  get(e: BudgetLogEntry): V | undefined {
+    return this.maps.get(e.service)?.get(idOf(e));
+  }
+
+  set(e: BudgetLogEntry, value: V): void {
+    let ids = this.maps.get(e.service);
+    if (!ids) {
+      ids = new Map();
+      this.maps.set(e.service, ids);
+    }
+    ids.set(idOf(e), value);
+  }
+
+  /** Values per service (services in first-set order), each in first-set order of its key. */
+  values(): V[] {
+    const out: V[] = [];
+    for (const ids of this.maps.values()) for (const v of ids.values()) out.push(v);
+    return out;
+  }
 }
 
-export function orderBudgetLog(items: Item<BudgetLogEntry>[], rng: Rng, now: number, rate: number): void {
-  items.sort(byTime);
-  const previous = new Map<string, Item<BudgetLogEntry>>();
-  const copies: Item<BudgetLogEntry>[] = [];
+function idOf(e: BudgetLogEntry): string | undefined {
+  const f = e.fields;
+  switch (e.service) {
+    case 'XMK.QUERY':
+      return f.XMDM;
+    case 'ZB.QUERY':
+      return f.ZBBH;
+    case 'ZF.QUERY':
+      return f.ZFPZH;
+    case 'JS.QUERY':
+      return f.JSBH;
+    case 'JX.QUERY':
+      return f.PJBH;
+  }
+  return f[KEY_FIELD[e.service]!];
+}
+
+/**
+ * Puts the log in delivery order: by time (stable), with some older versions moved after
+ * newer ones and some entries delivered a second time.
+ */
+export function orderBudgetLog(log: Log<BudgetLogEntry>, rng: Rng, now: number, rate: number): void {
+  const byTime = (a: number, b: number) => log.times[a]! - log.times[b]!;
+  log.sort(byTime);
+  const { recs, owners, times } = log;
+  const n = recs.length;
+  const previous = new BudgetMap<number>();
   const latest = now - MINUTE;
-  for (const it of items) {
-    const key = budgetKey(it.rec);
-    const prev = previous.get(key);
+  for (let i = 0; i < n; i++) {
+    const rec = recs[i]!;
+    const prev = previous.get(rec);
     // An older version that reaches us only after the newer one.
-    if (prev && rng.chance(rate) && prev.t <= it.t) prev.t = Math.min(latest, it.t + rng.int(1, 72) * HOUR);
-    previous.set(key, it);
+    if (prev !== undefined && rng.chance(rate) && times[prev]! <= times[i]!)
+      times[prev] = Math.min(latest, times[i]! + rng.int(1, 72) * HOUR);
+    previous.set(rec, i);
     if (rng.chance(rate)) {
-      copies.push({
-        rec: { service: it.rec.service, fields: { ...it.rec.fields } },
-        owner: it.owner,
-        t: Math.min(latest, it.t + rng.int(1, 240) * HOUR),
-        tie: '',
-      });
+      const copy = { service: rec.service, fields: { ...rec.fields } };
+      log.push(copy, owners[i]!, Math.min(latest, times[i]! + rng.int(1, 240) * HOUR), '');
     }
   }
-  for (const c of copies) items.push(c);
-  items.sort(byTime);
+  log.sort(byTime);
 }

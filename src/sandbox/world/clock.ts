@@ -22,52 +22,90 @@ function civil(days: number): [number, number, number] {
   return [yoe + era * 400 + (m <= 2 ? 1 : 0), m, d];
 }
 
-/** `YYYY-MM-DDTHH:mm:ss` of an instant shifted by `offset` ms; formatting without Date objects (hot path). */
-function bjAt(ms: number, offset: number): string {
-  const t = ms + offset;
-  const days = Math.floor(t / 86_400_000);
-  const rest = Math.floor((t - days * 86_400_000) / 1000);
-  const [y, m, d] = civil(days);
-  const h = Math.floor(rest / 3600);
-  const mi = Math.floor((rest % 3600) / 60);
-  const s = rest % 60;
-  return `${y}-${pad2(m)}-${pad2(d)}T${pad2(h)}:${pad2(mi)}:${pad2(s)}`;
+interface Day {
+  /** `YYYY-MM-DD`, one shared string per day (a big world holds millions of dates). */
+  text: string;
+  year: number;
+  month: number;
+}
+const days = new Map<number, Day>();
+const times: string[] = [];
+
+function dayOf(dayNumber: number): Day {
+  let day = days.get(dayNumber);
+  if (day === undefined) {
+    const [y, m, d] = civil(dayNumber);
+    const text = `${y}-${pad2(m)}-${pad2(d)}`;
+    day = { text, year: Number(text.slice(0, 4)), month: Number(text.slice(5, 7)) };
+    days.set(dayNumber, day);
+  }
+  return day;
 }
 
-function bj(ms: number): string {
-  return bjAt(ms, BEIJING);
+/** `HH:mm:ss` of a second of the day. */
+function timeOf(second: number): string {
+  const cached = times[second];
+  if (cached !== undefined) return cached;
+  const h = Math.floor(second / 3600);
+  const mi = Math.floor((second % 3600) / 60);
+  const s = second % 60;
+  const text = `${pad2(h)}:${pad2(mi)}:${pad2(s)}`;
+  if (Number.isInteger(second) && second >= 0 && second < 86_400) times[second] = text;
+  return text;
 }
+
+/** The day and second of the day of an instant shifted by `offset` ms (formatting without Date objects: hot path). */
+function split(ms: number, offset: number): { day: Day; second: number } {
+  const t = ms + offset;
+  const dayNumber = Math.floor(t / 86_400_000);
+  return { day: dayOf(dayNumber), second: Math.floor((t - dayNumber * 86_400_000) / 1000) };
+}
+
+/** A concatenation as one flat string (see flat.ts). */
+function join(a: string, sep: string, b: string, tail = ''): string {
+  const s = a + sep + b + tail;
+  s.charCodeAt(0);
+  return s;
+}
+
+let lastInstant = NaN;
+let lastDateTime = '';
 
 /** `YYYY-MM-DD HH:mm:ss` Beijing (budget XGSJ, OA times, trading publishTime). */
 export function bjDateTime(ms: number): string {
-  const s = bj(ms);
-  return `${s.slice(0, 10)} ${s.slice(11, 19)}`;
+  // A notice writes one instant two or three times (publishTime, firstPublishTime): one string.
+  if (ms === lastInstant) return lastDateTime;
+  const { day, second } = split(ms, BEIJING);
+  lastInstant = ms;
+  lastDateTime = join(day.text, ' ', timeOf(second));
+  return lastDateTime;
 }
 
 /** `YYYY-MM-DD` Beijing calendar date. */
 export function bjDate(ms: number): string {
-  return bj(ms).slice(0, 10);
+  return split(ms, BEIJING).day.text;
 }
 
 /** Beijing year of an instant. */
 export function bjYear(ms: number): number {
-  return Number(bj(ms).slice(0, 4));
+  return split(ms, BEIJING).day.year;
 }
 
 /** Beijing month (1–12) of an instant. */
 export function bjMonth(ms: number): number {
-  return Number(bj(ms).slice(5, 7));
+  return split(ms, BEIJING).day.month;
 }
 
 /** `YYYY-MM-DDTHH:mm:ss+08:00` (benefit updatedAt). */
 export function bjIsoOffset(ms: number): string {
-  const s = bj(ms);
-  return `${s.slice(0, 19)}+08:00`;
+  const { day, second } = split(ms, BEIJING);
+  return join(day.text, 'T', timeOf(second), '+08:00');
 }
 
 /** `YYYY-MM-DDTHH:mm:ssZ` UTC (smart-city eventTime). */
 export function isoZ(ms: number): string {
-  return `${bjAt(ms, 0)}Z`;
+  const { day, second } = split(ms, 0);
+  return join(day.text, 'T', timeOf(second), 'Z');
 }
 
 /** Epoch ms of a Beijing calendar day at a given hour. */

@@ -5,6 +5,7 @@
  * sums are BigInt.
  */
 import { toFen } from '../../model/money.js';
+import { BudgetMap } from './budgetLog.js';
 import type { ProjectPlan } from './plan.js';
 import type { Owners } from './sink.js';
 import type { ExpectedProject, SystemData, TradingNotice } from './types.js';
@@ -31,22 +32,20 @@ function tradingFen(v: TradingNotice['fields'][string]): bigint {
   return BigInt(toFen(v.value, v.unit));
 }
 
-/** Latest entry (by BBH) per budget record key among valid entries that will be linked. */
-function latestBudget(data: SystemData, owners: Owners): Map<string, number> {
-  const best = new Map<string, number>();
-  const keyField: Record<string, string> = {
-    'XMK.QUERY': 'XMDM',
-    'ZB.QUERY': 'ZBBH',
-    'ZF.QUERY': 'ZFPZH',
-    'JS.QUERY': 'JSBH',
-    'JX.QUERY': 'PJBH',
-  };
+/**
+ * Latest entry (by BBH) per budget record among valid entries that will be linked. Only the
+ * order among final accounts matters to the caller (equal XGSJ: the first seen wins), and
+ * BudgetMap keeps first-seen order within a service.
+ */
+function latestBudget(data: SystemData, owners: Owners): BudgetMap<number> {
+  const best = new BudgetMap<number>();
+  // BBH per visited entry: comparing with the best so far then needs no second look at it.
+  const bbh = new Float64Array(data.budget.length);
   data.budget.forEach((entry, i) => {
     if (owners.budget[i]! < 0) return;
-    const k = `${entry.service}|${entry.fields[keyField[entry.service]!]}`;
-    const prev = best.get(k);
-    if (prev === undefined || Number(data.budget[prev]!.fields.BBH) < Number(entry.fields.BBH))
-      best.set(k, i);
+    bbh[i] = Number(entry.fields.BBH);
+    const prev = best.get(entry);
+    if (prev === undefined || bbh[prev]! < bbh[i]!) best.set(entry, i);
   });
   return best;
 }

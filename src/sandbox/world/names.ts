@@ -36,8 +36,9 @@ export const KEY_AREAS = [
   '中小企业发展',
 ] as const;
 
+const AREA_CODES = KEY_AREAS.map((_, k) => String(k + 1).padStart(2, '0'));
 export function areaCode(area: number): string {
-  return String(area).padStart(2, '0');
+  return AREA_CODES[area - 1] ?? String(area).padStart(2, '0');
 }
 
 /** Relative frequency of key areas among declared projects. */

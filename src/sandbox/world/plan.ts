@@ -297,20 +297,41 @@ export class Planner {
     return stage;
   }
 
-  private makePlan(
-    fields: Omit<ProjectPlan, 'stage' | 'dates' | 'terminated' | 'xmdm' | 'idx'>,
-  ): ProjectPlan {
-    const declared = this.declaredIn(fields.year);
-    const { dates, terminated } = this.timeline(declared, fields.category);
+  private makePlan(f: Omit<ProjectPlan, 'stage' | 'dates' | 'terminated' | 'xmdm' | 'idx'>): ProjectPlan {
+    const declared = this.declaredIn(f.year);
+    const { dates, terminated } = this.timeline(declared, f.category);
     const idx = this.plans.length;
+    const xmdm = this.newXmdm(f.division, f.year, f.area);
+    // Every field named (no spread of the draft): all plans then share one hidden class, where
+    // a spread gave each plan its own (about a kilobyte per plan in a 100,000-project world).
     return {
-      ...fields,
       idx,
-      xmdm: this.newXmdm(fields.division, fields.year, fields.area),
-      dates,
-      terminated,
-      stage: this.stageOf(dates),
+      xmdm,
       survivor: idx,
+      name: f.name,
+      owner: f.owner,
+      division: f.division,
+      area: f.area,
+      policy: f.policy,
+      category: f.category,
+      year: f.year,
+      invCode: f.invCode,
+      ztzFen: f.ztzFen,
+      sqbzFen: f.sqbzFen,
+      sdjeFen: f.sdjeFen,
+      sdjeRevisedFen: f.sdjeRevisedFen,
+      stage: this.stageOf(dates),
+      terminated,
+      dates,
+      stalledAt: f.stalledAt,
+      overDisbursed: f.overDisbursed,
+      overContract: f.overContract,
+      continuationOf: f.continuationOf,
+      dupName: f.dupName,
+      nameVariant: f.nameVariant,
+      containsOther: f.containsOther,
+      containedBy: f.containedBy,
+      big: f.big,
     };
   }
 

@@ -26,6 +26,9 @@ export function deriveSeed(seed: number, label: string): number {
   return h >>> 0;
 }
 
+const HEX_DIGITS = [...'0123456789abcdef'].map((c) => c.charCodeAt(0));
+const HEX_SCRATCH: number[] = [];
+
 export class Rng {
   private a: number;
   private b: number;
@@ -91,11 +94,17 @@ export class Rng {
     return lo * Math.exp(this.next() * Math.log(hi / lo));
   }
 
+  /** `length` lowercase hex digits: the big-endian digits of successive u32 draws. */
   hex(length: number): string {
-    let s = '';
-    while (s.length < length) s += this.u32().toString(16).padStart(8, '0');
-    // Flattened copy: a rope of pieces would cost memory in large worlds.
-    return s.slice(0, length);
+    // Built as one flat string: appending to a string makes a rope of pieces (five times the
+    // text's size), and digests and event ids are a large share of a big world.
+    HEX_SCRATCH.length = length;
+    for (let i = 0; i < length; i += 8) {
+      const v = this.u32();
+      for (let k = 0; k < 8 && i + k < length; k++)
+        HEX_SCRATCH[i + k] = HEX_DIGITS[(v >>> (28 - 4 * k)) & 15]!;
+    }
+    return String.fromCharCode.apply(null, HEX_SCRATCH);
   }
 
   /** Fisher–Yates on a copy. */

@@ -14,25 +14,56 @@ import type {
   TradingNotice,
 } from './types.js';
 import { sec } from './clock.js';
+import { flatten } from './flat.js';
 
 /** Owner value of a valid record that must stay unlinked. */
 export const UNLINKED = -1;
 /** Owner value of a record the hub must quarantine. */
 export const INVALID = -2;
 
-export interface Item<T> {
-  rec: T;
-  owner: number;
-  t: number;
-  tie: string;
+/**
+ * One system's records in emission order, with index-aligned owners, arrival times and
+ * tie-breakers. Parallel arrays rather than an object per record: a large world has millions
+ * of records, and a wrapper object each (plus a boxed time) was a sixth of the generator's heap.
+ */
+export class Log<T> {
+  recs: T[] = [];
+  owners: number[] = [];
+  times: number[] = [];
+  ties: string[] = [];
+
+  push(rec: T, owner: number, t: number, tie: string): void {
+    this.recs.push(rec);
+    this.owners.push(owner);
+    this.times.push(t);
+    this.ties.push(tie);
+  }
+
+  /** Reorders all columns by a stable sort of the positions with `compare`. */
+  sort(compare: (a: number, b: number) => number): void {
+    const order = new Array<number>(this.recs.length);
+    for (let i = 0; i < order.length; i++) order[i] = i;
+    order.sort(compare);
+    this.recs = order.map((i) => this.recs[i]!);
+    this.owners = order.map((i) => this.owners[i]!);
+    this.times = order.map((i) => this.times[i]!);
+    this.ties = order.map((i) => this.ties[i]!);
+  }
 }
 
 export type Owners = { [K in keyof SystemData]: number[] };
 
-type Items = { [K in keyof SystemData]: Item<SystemData[K][number]>[] };
+type Logs = { [K in keyof SystemData]: Log<SystemData[K][number]> };
 
 export class Sink {
-  readonly items: Items = { budget: [], oa: [], asset: [], benefit: [], smartcity: [], trading: [] };
+  readonly items: Logs = {
+    budget: new Log(),
+    oa: new Log(),
+    asset: new Log(),
+    benefit: new Log(),
+    smartcity: new Log(),
+    trading: new Log(),
+  };
   readonly links: ExpectedLink[] = [];
   private readonly linkCounts = new Map<string, number>();
   private readonly counters = new Map<string, number>();
@@ -55,23 +86,29 @@ export class Sink {
   }
 
   budget(rec: BudgetLogEntry, owner: number, t: number): void {
-    this.items.budget.push({ rec, owner, t, tie: '' });
+    flatten(rec);
+    this.items.budget.push(rec, owner, t, '');
   }
   oa(rec: OaDocument, owner: number, t: number): void {
-    this.items.oa.push({ rec, owner, t, tie: rec.docId });
+    flatten(rec);
+    this.items.oa.push(rec, owner, t, rec.docId);
   }
   asset(rec: AssetCard, owner: number): void {
-    this.items.asset.push({ rec, owner, t: rec.updatedAt, tie: rec.assetCode });
+    flatten(rec);
+    this.items.asset.push(rec, owner, rec.updatedAt, rec.assetCode);
   }
   benefit(rec: Disbursement, owner: number, t: number): void {
-    this.items.benefit.push({ rec, owner, t, tie: rec.applicationId });
+    flatten(rec);
+    this.items.benefit.push(rec, owner, t, rec.applicationId);
   }
   /** `t` is the arrival at the platform (event time + upload delay): the log order. */
   smartcity(rec: SmartcityEvent, owner: number, t: number): void {
-    this.items.smartcity.push({ rec, owner, t, tie: rec.eventId });
+    flatten(rec);
+    this.items.smartcity.push(rec, owner, t, rec.eventId);
   }
   trading(rec: TradingNotice, owner: number, t: number): void {
-    this.items.trading.push({ rec, owner, t, tie: `${rec.type}|${rec.id}` });
+    flatten(rec);
+    this.items.trading.push(rec, owner, t, `${rec.type}|${rec.id}`);
   }
 
   /**
@@ -96,18 +133,11 @@ export class Sink {
   }
 }
 
-function byTime<T>(a: Item<T>, b: Item<T>): number {
-  return a.t - b.t || (a.tie < b.tie ? -1 : a.tie > b.tie ? 1 : 0);
-}
-
-/** Sorts items (stable) and splits them into data and index-aligned owners. */
-export function finish<T>(items: Item<T>[], sort = true): { data: T[]; owners: number[] } {
-  if (sort) items.sort(byTime);
-  const data = new Array<T>(items.length);
-  const owners = new Array<number>(items.length);
-  for (let i = 0; i < items.length; i++) {
-    data[i] = items[i]!.rec;
-    owners[i] = items[i]!.owner;
+/** Sorts a log by time, ties by tie-breaker (stable), and hands out its data and owners. */
+export function finish<T>(log: Log<T>, sort = true): { data: T[]; owners: number[] } {
+  if (sort) {
+    const { times, ties } = log;
+    log.sort((a, b) => times[a]! - times[b]! || (ties[a]! < ties[b]! ? -1 : ties[a]! > ties[b]! ? 1 : 0));
   }
-  return { data, owners };
+  return { data: log.recs, owners: log.owners };
 }

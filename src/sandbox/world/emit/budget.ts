@@ -22,6 +22,25 @@ const STATUS_BY_STAGE = [
   '已完工',
 ];
 
+type XmkFields = ReturnType<typeof xmkFields>;
+
+/** The next version of a library entry: only what changes between versions is new text. */
+function nextXmk(
+  prev: XmkFields,
+  status: string,
+  sdjeFen: number | null,
+  bbh: number,
+  at: number,
+): XmkFields {
+  return {
+    ...prev,
+    SDJE: sdjeFen === null ? '' : fenToWan(sdjeFen),
+    XMZT: status,
+    BBH: String(bbh),
+    XGSJ: bjDateTime(at),
+  };
+}
+
 export function xmkFields(p: ProjectPlan, status: string, sdjeFen: number | null, bbh: number, at: number) {
   return {
     XMDM: p.xmdm,
@@ -77,19 +96,25 @@ export function emitBudget(ctx: ProjectCtx): void {
   // Library entry: declared, reviewed (with SDJE), possibly re-audited, then its current status.
   let bbh = 1;
   let at = sink.stamp(d[0]! + rng.int(1, 20) * HOUR);
-  push('XMK.QUERY', xmkFields(p, '已申报', null, bbh, at), at);
+  let xmk: XmkFields | null = null;
+  const library = (status: string, sdjeFen: number | null, version: number) => {
+    xmk =
+      xmk === null ? xmkFields(p, status, sdjeFen, version, at) : nextXmk(xmk, status, sdjeFen, version, at);
+    push('XMK.QUERY', xmk, at);
+  };
+  library('已申报', null, bbh);
   if (p.stage === S.reserve && rng.chance(0.5)) {
     at = sink.stamp(at + rng.int(5, 40) * DAY);
-    push('XMK.QUERY', xmkFields(p, '评审中', null, ++bbh, at), at);
+    library('评审中', null, ++bbh);
   }
   let sdje = p.sdjeFen;
   if (p.stage >= S.approved) {
     at = sink.stamp(Math.max(at + HOUR, d[S.approved]! + rng.int(1, 30) * HOUR));
-    push('XMK.QUERY', xmkFields(p, '已入库', sdje, ++bbh, at), at);
+    library('已入库', sdje, ++bbh);
     if (p.sdjeRevisedFen !== null) {
       at = sink.stamp(at + rng.int(20, 120) * DAY);
       sdje = p.sdjeRevisedFen;
-      push('XMK.QUERY', xmkFields(p, '已入库', sdje, ++bbh, at), at);
+      library('已入库', sdje, ++bbh);
     }
     const status = p.terminated ? '已终止' : STATUS_BY_STAGE[p.stage]!;
     if (status !== '已入库') {
@@ -97,7 +122,7 @@ export function emitBudget(ctx: ProjectCtx): void {
         ? d[S.approved]! + rng.int(60, 300) * DAY
         : d[p.stage]! + rng.int(1, 48) * HOUR;
       at = sink.stamp(Math.max(at + HOUR, when));
-      push('XMK.QUERY', xmkFields(p, status, sdje, bbh + 1, at), at);
+      library(status, sdje, bbh + 1);
     }
   }
   if (p.continuationOf !== null || p.survivor !== p.idx) {
