@@ -29,7 +29,7 @@ const SCRIPTS = {
 
 export interface LedgerCommands {
   /** Variable number of keys: the first argument is the key count. */
-  upsertRecords(...args: (string | number)[]): Promise<string[]>;
+  upsertRecords(...args: (string | number | Buffer)[]): Promise<string[]>;
   commitLink(...args: (string | number)[]): Promise<string>;
   commitProject(...args: (string | number | Buffer)[]): Promise<number>;
   appendChange(...args: (string | number)[]): Promise<number>;

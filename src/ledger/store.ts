@@ -1,5 +1,6 @@
 import { deflateRawSync, inflateRawSync } from 'node:zlib';
 import { createHash } from 'node:crypto';
+import { pack, unpack } from './packing.js';
 import type { Redis } from 'ioredis';
 import { NormalizedRecord, recordId } from '../model/record.js';
 import type { SystemId } from '../model/systems.js';
@@ -81,12 +82,12 @@ export class LedgerStore {
     if (items.length === 0) return [];
     const k = this.keys;
     const keys: string[] = [k.accounting, k.needLink];
-    const args: Array<string | number> = [];
+    const args: Array<string | number | Buffer> = [];
     for (const { record, receivedAt } of items) {
       const id = recordId(record);
       const body = JSON.stringify(record);
       keys.push(k.record(id));
-      args.push(id, record.system, record.order, contentHash(body), body, receivedAt);
+      args.push(id, record.system, record.order, contentHash(body), pack(body, 'recordV1'), receivedAt);
     }
     return (await this.redis.upsertRecords(keys.length, ...keys, ...args)) as UpsertStatus[];
   }
@@ -94,13 +95,15 @@ export class LedgerStore {
   async loadRecords(ids: string[]): Promise<Map<string, StoredRecord>> {
     const p = this.redis.pipeline();
     for (const id of ids)
-      p.hmget(this.keys.record(id), 'body', 'h', 'proj', 'by', 'st', 'why', 'at', 'lh', 'pv', 'rf');
+      p.hmgetBuffer(this.keys.record(id), 'body', 'h', 'proj', 'by', 'st', 'why', 'at', 'lh', 'pv', 'rf');
     const res = (await p.exec()) ?? [];
     const out = new Map<string, StoredRecord>();
     ids.forEach((id, i) => {
       const [err, v] = res[i]!;
       if (err) throw err;
-      const [body, h, proj, by, st, why, at, lh, pv, rf] = v as (string | null)[];
+      const [packed, ...rest] = v as (Buffer | null)[];
+      const body = unpack(packed);
+      const [h, proj, by, st, why, at, lh, pv, rf] = rest.map((b) => (b ? b.toString('utf8') : null));
       if (!body || !h) return;
       out.set(id, {
         id,
@@ -357,7 +360,7 @@ export class LedgerStore {
         k.priority,
         key,
         mrev,
-        docJson,
+        pack(docJson, 'plain'),
         hash,
         now,
         entryJson,
@@ -416,7 +419,7 @@ export class LedgerStore {
     published: number;
     pubsum: string | null;
   } | null> {
-    const [doc, version, updatedAt, published, pubsum] = await this.redis.hmget(
+    const [packed, ...rest] = await this.redis.hmgetBuffer(
       this.keys.project(key),
       'doc',
       'version',
@@ -424,7 +427,9 @@ export class LedgerStore {
       'published',
       'pubsum',
     );
+    const doc = unpack(packed);
     if (!doc) return null;
+    const [version, updatedAt, published, pubsum] = rest.map((b) => (b ? b.toString('utf8') : null));
     return {
       doc,
       version: Number(version),

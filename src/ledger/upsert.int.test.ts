@@ -47,7 +47,7 @@ describe('storing a page of record versions', () => {
     );
     // (B's second copy finds B stored and not yet linked: re-armed, not counted again.)
     expect(await store([a3!, a2!, b1!, b1again!])).toEqual(['UPDATED', 'STALE', 'NEW', 'REARM']);
-    const held = JSON.parse((await hub.store.redis.hget(hub.store.keys.record(id), 'body'))!);
+    const held = (await hub.store.loadRecords([id])).get(id)!.record as { data: { amountFen: number } };
     expect(held.data.amountFen).toBe(300);
     // The older version, delivered again later, is recognized as received.
     expect(await store([a2!])).toEqual(['DUP']);

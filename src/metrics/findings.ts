@@ -1,3 +1,4 @@
+import { unpack } from '../ledger/packing.js';
 import { findingsOf, type FindingThresholds } from '../../pipelines/merge/findings.js';
 import type { ProjectDoc } from '../../pipelines/merge/merge.js';
 import type { LedgerStore } from '../ledger/store.js';
@@ -20,11 +21,12 @@ export async function countFindings(
     const keys = await store.listProjectKeys(after, PAGE);
     if (keys.length === 0) break;
     const p = store.redis.pipeline();
-    for (const k of keys) p.hget(store.keys.project(k), 'doc');
+    for (const k of keys) p.hgetBuffer(store.keys.project(k), 'doc');
     const docs = (await p.exec()) ?? [];
-    for (const [err, raw] of docs) {
+    for (const [err, packed] of docs) {
       if (err) throw err;
-      if (typeof raw !== 'string') continue;
+      const raw = unpack(packed as Buffer | null);
+      if (raw === null) continue;
       const doc = JSON.parse(raw) as ProjectDoc & { redirectTo?: string; orphaned?: boolean };
       // Same rule as the API: a merged-away or orphaned project is not one to report on.
       if (doc.redirectTo || doc.orphaned) continue;
