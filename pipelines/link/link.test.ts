@@ -1,6 +1,15 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { NormalizedRecord } from '../../src/model/record.js';
-import { decideLink, matchTitle, providesOf, referencesOf, usesTitle, type LinkInputs } from './link.js';
+import {
+  decideLink,
+  matchTitle,
+  providesOf,
+  referencesOf,
+  TitleIndex,
+  usesTitle,
+  type LinkInputs,
+} from './link.js';
 
 const base = { version: '1', order: 1, state: 'active' as const, sourceTime: null, warnings: [] };
 const inputs = (lookups: Record<string, string[]>, extra: Partial<LinkInputs> = {}): LinkInputs => ({
@@ -136,5 +145,38 @@ describe('title matching', () => {
   it('two unrelated names are ambiguous; none is no match', () => {
     expect(matchTitle('钢铁大街综合管廊建设项目与阿尔丁大街改造推进会', names)).toEqual(['P1', 'P3']);
     expect(matchTitle('市政府第12次常务会议纪要', names)).toEqual([]);
+  });
+});
+
+describe('title index', () => {
+  /** The definition rule 5 states, checked name by name. */
+  const naive = (title: string, names: ReadonlyMap<string, readonly string[]>): string[] => {
+    const hits = [...names.keys()].filter((n) => n.length >= 4 && title.includes(n));
+    const maximal = hits.filter((h) => !hits.some((o) => o !== h && o.length > h.length && o.includes(h)));
+    return [...new Set(maximal.flatMap((n) => names.get(n) ?? []))].sort();
+  };
+
+  it('finds exactly the names the definition finds, for any names and titles', () => {
+    // A small alphabet makes overlaps, repeats and nested names common.
+    const text = (min: number, max: number) =>
+      fc
+        .array(fc.constantFrom('管', '廊', '大', '街', '项', '目', 'A', '1'), {
+          minLength: min,
+          maxLength: max,
+        })
+        .map((a) => a.join(''));
+    fc.assert(
+      fc.property(
+        fc.array(fc.tuple(text(1, 8), fc.constantFrom('P1', 'P2', 'P3')), { maxLength: 12 }),
+        fc.array(text(0, 24), { minLength: 1, maxLength: 5 }),
+        (entries, titles) => {
+          const names = new Map<string, string[]>();
+          for (const [n, k] of entries) names.set(n, [...new Set([...(names.get(n) ?? []), k])].sort());
+          const index = new TitleIndex(names);
+          for (const t of titles) expect(index.match(t)).toEqual(naive(t, names));
+        },
+      ),
+      { numRuns: 300 },
+    );
   });
 });

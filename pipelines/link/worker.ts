@@ -1,9 +1,9 @@
 import type { IndexType } from '../../src/ledger/keys.js';
-import type { StoredRecord } from '../../src/ledger/store.js';
+import type { LedgerStore, StoredRecord } from '../../src/ledger/store.js';
 import { eachLimit, IN_FLIGHT } from '../eachLimit.js';
 import { requestMerges } from '../merge/schedule.js';
 import type { Processor, StageDeps } from '../runtime.js';
-import { decideLink, matchTitle, providesOf, referencesOf, refKey, usesTitle } from './link.js';
+import { decideLink, providesOf, referencesOf, refKey, TitleIndex, usesTitle } from './link.js';
 
 type Provided = { type: IndexType | 'name'; value: string; target: string };
 
@@ -17,7 +17,7 @@ type Provided = { type: IndexType | 'name'; value: string; target: string };
 export const linkProcessor: Processor<'link'> = async (job, deps) => {
   const stored = await deps.store.loadRecords(job.ids);
   const manual = await deps.store.manualLinks([...stored.keys()]);
-  let names: Map<string, string[]> | null = null;
+  let titles: TitleIndex | null = null;
   const again = new Set<string>();
   const merges = new Set<string>();
   // Records of one job are linked concurrently: linkOne is already safe against other workers
@@ -27,7 +27,7 @@ export const linkProcessor: Processor<'link'> = async (job, deps) => {
       s,
       manual.get(s.id) ?? null,
       deps,
-      async () => (names ??= await deps.store.names()),
+      async () => (titles ??= await titleIndexOf(deps.store)),
     );
     if (r.again) again.add(s.id);
     r.wake.forEach((id) => again.add(id));
@@ -42,7 +42,7 @@ async function linkOne(
   s: StoredRecord,
   manual: string | null,
   deps: StageDeps,
-  names: () => Promise<Map<string, string[]>>,
+  titleIndex: () => Promise<TitleIndex>,
 ): Promise<{ again: boolean; wake: string[]; projects: string[] }> {
   const { store } = deps;
   const r = s.record;
@@ -68,11 +68,11 @@ async function linkOne(
     );
   }
   const lookups = await store.lookup(refs);
-  const titleNames = title ? await names() : null;
+  const titles = title ? await titleIndex() : null;
   const decision = decideLink(r, {
     lookups,
     manual,
-    titleMatches: (t) => (titleNames ? matchTitle(t, titleNames) : []),
+    titleMatches: (t) => (titles ? titles.match(t) : []),
   });
   const projectKey = decision.projectKey;
   const provided = providesOf(r, projectKey);
@@ -113,4 +113,20 @@ async function linkOne(
     (x) => JSON.stringify(recheck.get(refKey(x))) !== JSON.stringify(lookups.get(refKey(x))),
   );
   return { again: moved, wake, projects };
+}
+
+const titleCache = new WeakMap<LedgerStore, { revision: string; index: TitleIndex }>();
+
+/**
+ * The title index of the ledger's names, rebuilt only when their revision moved: reading every
+ * name for each link job cost a full read of 100,000 names per job in a province. The revision is
+ * read before the names, so a cached index is never older than the revision it is filed under.
+ */
+async function titleIndexOf(store: LedgerStore): Promise<TitleIndex> {
+  const revision = await store.namesRevision();
+  const cached = titleCache.get(store);
+  if (cached?.revision === revision) return cached.index;
+  const index = new TitleIndex(await store.names());
+  titleCache.set(store, { revision, index });
+  return index;
 }

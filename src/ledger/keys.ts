@@ -36,6 +36,7 @@ export function ledgerKeys(prefix: string) {
     names: `${p}:idx:names`,
     titleRefs: `${p}:refs:title`,
     titlesStale: `${p}:titles:stale`,
+    namesRevision: `${p}:names:rev`,
     manualLinks: `${p}:manual`,
     aliases: `${p}:alias`,
     project: (key: string) => `${p}:p:${key}`,

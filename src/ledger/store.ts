@@ -256,8 +256,14 @@ export class LedgerStore {
     if (field && after) p.hset(k, field, after);
     else if (field) p.hdel(k, field);
     p.set(this.keys.titlesStale, '1');
+    p.incr(this.keys.namesRevision);
     await p.exec();
     return true;
+  }
+
+  /** Moves whenever a name is added, changed or removed (readers cache names per revision). */
+  async namesRevision(): Promise<string> {
+    return (await this.redis.get(this.keys.namesRevision)) ?? '0';
   }
 
   /** name → distinct project keys. */
