@@ -8,7 +8,7 @@ import { mergeProcessor } from '../pipelines/merge/worker.js';
 import { normalizeProcessor } from '../pipelines/normalize/worker.js';
 import { publishProcessor } from '../pipelines/publish/worker.js';
 import { Queues, startWorker, type Processor, type StageDeps } from '../pipelines/runtime.js';
-import { settleDeferredMerges } from '../pipelines/merge/schedule.js';
+import { settleDeferredMerges } from '../pipelines/mergeSchedule.js';
 import { sweepOutboxes } from '../pipelines/sweep.js';
 import { buildApi } from './api/app.js';
 import { ledgerRules } from './config/checklists.js';

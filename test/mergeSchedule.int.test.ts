@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { requestMerges, settleDeferredMerges } from '../pipelines/merge/schedule.js';
+import { requestMerges, settleDeferredMerges } from '../pipelines/mergeSchedule.js';
 import { mergeProcessor } from '../pipelines/merge/worker.js';
 import { waitForDrain } from '../pipelines/sweep.js';
 import type { Hub } from '../src/hub.js';

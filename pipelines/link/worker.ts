@@ -1,7 +1,7 @@
 import type { IndexType } from '../../src/ledger/keys.js';
 import type { LedgerStore, StoredRecord } from '../../src/ledger/store.js';
 import { eachLimit, IN_FLIGHT } from '../eachLimit.js';
-import { requestMerges } from '../merge/schedule.js';
+import { requestMerges } from '../mergeSchedule.js';
 import type { Processor, StageDeps } from '../runtime.js';
 import { decideLink, providesOf, referencesOf, refKey, TitleIndex, usesTitle } from './link.js';
 

@@ -1,4 +1,3 @@
-import type { StageDeps } from '../runtime.js';
 import { docHash } from './merge.js';
 
 const rulesTags = new WeakMap<object, string>();
@@ -8,7 +7,7 @@ const rulesTags = new WeakMap<object, string>();
  * time-based) and the ledger rules from configuration. A project merged from the same member
  * revision under the same token would come out identical, so its merge can be skipped.
  */
-export function mergeToken(ledger: StageDeps['ledger'], asOf: string): string {
+export function mergeToken(ledger: object, asOf: string): string {
   let tag = rulesTags.get(ledger);
   if (tag === undefined) {
     tag = docHash(ledger).slice(0, 12);

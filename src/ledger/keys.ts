@@ -25,7 +25,7 @@ export function ledgerKeys(prefix: string) {
     needLink: `${p}:out:link`,
     needMerge: `${p}:out:merge`,
     needPublish: `${p}:out:publish`,
-    /** Set while merges wait in the merge outbox for the pipeline to settle (pipelines/merge/schedule.ts). */
+    /** Set while merges wait in the merge outbox for the pipeline to settle (pipelines/mergeSchedule.ts). */
     mergeDeferred: `${p}:mergedefer`,
     quarantineItems: `${p}:q:items`,
     quarantineIndex: (system?: string) => (system ? `${p}:q:idx:${system}` : `${p}:q:idx`),

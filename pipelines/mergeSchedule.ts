@@ -1,4 +1,4 @@
-import type { StageDeps } from '../runtime.js';
+import type { StageDeps } from './runtime.js';
 
 /**
  * When to merge. While records are still pouring in (jobs waiting in normalize or link), merging
