@@ -3,21 +3,13 @@ import { requestMerges, settleDeferredMerges } from '../pipelines/mergeSchedule.
 import { mergeProcessor } from '../pipelines/merge/worker.js';
 import { waitForDrain } from '../pipelines/sweep.js';
 import type { Hub } from '../src/hub.js';
-import { testHub } from './helpers/hub.js';
+import { budgetPage, testHub } from './helpers/hub.js';
 import { xmk, zb } from './helpers/budgetRecords.js';
 
 /** Merges are settled without a re-read when nothing moved, and deferred while records pour in. */
 describe('merge scheduling', () => {
   let hub: Hub;
   const KEY = '150203202304000517';
-  const normalizeJob = (stream: string, raws: unknown[]) => ({
-    system: 'budget' as const,
-    stream,
-    position: { test: stream },
-    raws,
-    runId: null,
-    receivedAt: new Date().toISOString(),
-  });
   const version = async () => Number(await hub.store.redis.hget(hub.store.keys.project(KEY), 'version'));
 
   beforeAll(async () => {
@@ -28,7 +20,7 @@ describe('merge scheduling', () => {
     );
     await hub.queues.add(
       'normalize',
-      normalizeJob('XMK.QUERY', [xmk(KEY, '2023-150203-48-01-000123', '综合管廊建设项目')]),
+      budgetPage('XMK.QUERY', [xmk(KEY, '2023-150203-48-01-000123', '综合管廊建设项目')]),
     );
     await waitForDrain(hub.store, hub.queues, { timeoutMs: 30_000 });
   });
@@ -45,7 +37,7 @@ describe('merge scheduling', () => {
     expect(await version()).toBe(v);
     expect(await hub.store.redis.sismember(hub.store.keys.needMerge, KEY)).toBe(0);
     // A member change moves the revision: the next request merges.
-    await hub.queues.add('normalize', normalizeJob('ZB.QUERY', [zb('ZB1', KEY, '100.00')]));
+    await hub.queues.add('normalize', budgetPage('ZB.QUERY', [zb('ZB1', KEY, '100.00')]));
     await waitForDrain(hub.store, hub.queues, { timeoutMs: 30_000 });
     expect(await hub.store.redis.hget(hub.store.keys.project(KEY), 'mrev')).not.toBe(loadsBefore);
     expect(await version()).toBe(v + 1);
@@ -56,7 +48,7 @@ describe('merge scheduling', () => {
     await queues.q.normalize.pause();
     try {
       for (let i = 0; i < 3; i++)
-        await queues.add('normalize', normalizeJob('ZB.QUERY', [zb(`ZBX${i}`, KEY, '1.00')]));
+        await queues.add('normalize', budgetPage('ZB.QUERY', [zb(`ZBX${i}`, KEY, '1.00')]));
       await store.redis.sadd(store.keys.needMerge, KEY);
       const mergesBefore = await queues.q.merge.getJobCountByTypes('waiting', 'active', 'completed');
       expect(await requestMerges(hub.deps, [KEY])).toBe('deferred');

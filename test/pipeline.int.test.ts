@@ -1,22 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { waitForDrain } from '../pipelines/sweep.js';
 import type { Hub } from '../src/hub.js';
-import { testHub } from './helpers/hub.js';
+import { deliverBudget, testHub } from './helpers/hub.js';
 import { xmk, zb, zf } from './helpers/budgetRecords.js';
 
 describe('pipelines on a real Redis', () => {
   let hub: Hub & { adminKey: string; readKey: string };
-  const deliver = async (stream: string, raws: unknown[], system = 'budget') => {
-    await hub.queues.add('normalize', {
-      system: system as 'budget',
-      stream,
-      position: { test: stream },
-      raws,
-      runId: null,
-      receivedAt: new Date().toISOString(),
-    });
-    await waitForDrain(hub.store, hub.queues, { timeoutMs: 30_000 });
-  };
   const get = async (url: string, key = hub.readKey) => {
     const res = await hub.api!.inject({ method: 'GET', url, headers: { authorization: `Bearer ${key}` } });
     return { status: res.statusCode, body: res.json() };
@@ -31,17 +19,17 @@ describe('pipelines on a real Redis', () => {
 
   it('links by budget code, merges exact sums, ignores revoked records, and publishes one change per version', async () => {
     // Payments and indicators arrive before their project: they wait as anchor-missing.
-    await deliver('ZF.QUERY', [
+    await deliverBudget(hub, 'ZF.QUERY', [
       zf('ZFPZ1', '150203202304000517', '3500000.00'),
       zf('ZFPZ2', '150203202304000517', '1200000.00'),
     ]);
     let unl = await get('/api/v1/unlinked?reason=anchor-missing');
     expect(unl.body.items.map((i: { sourceId: string }) => i.sourceId).sort()).toEqual(['ZFPZ1', 'ZFPZ2']);
 
-    await deliver('XMK.QUERY', [
+    await deliverBudget(hub, 'XMK.QUERY', [
       xmk('150203202304000517', '2023-150203-48-01-000123', '昆都仑区钢铁大街综合管廊建设项目'),
     ]);
-    await deliver('ZB.QUERY', [
+    await deliverBudget(hub, 'ZB.QUERY', [
       zb('ZB1', '150203202304000517', '17959838.00'),
       zb('ZB2', '150203202304000517', '100.00', 1, '已收回'),
     ]);
@@ -82,8 +70,8 @@ describe('pipelines on a real Redis', () => {
   it('a re-delivery and an older version change nothing; a newer version does', async () => {
     const before = await get('/api/v1/changes?after=0&limit=1000');
     const v0 = (await get('/api/v1/projects/150203202304000517')).body.version;
-    await deliver('ZF.QUERY', [zf('ZFPZ1', '150203202304000517', '3500000.00')]);
-    await deliver('XMK.QUERY', [
+    await deliverBudget(hub, 'ZF.QUERY', [zf('ZFPZ1', '150203202304000517', '3500000.00')]);
+    await deliverBudget(hub, 'XMK.QUERY', [
       xmk('150203202304000517', '2023-150203-48-01-000123', '昆都仑区钢铁大街综合管廊建设项目'),
     ]);
     expect((await get('/api/v1/changes?after=0&limit=1000')).body.changes).toHaveLength(
@@ -92,8 +80,8 @@ describe('pipelines on a real Redis', () => {
     expect((await get('/api/v1/projects/150203202304000517')).body.version).toBe(v0);
 
     // v3 then v2: the older one arriving later loses.
-    await deliver('ZF.QUERY', [zf('ZFPZ2', '150203202304000517', '1200000.00', 3, '已退回')]);
-    await deliver('ZF.QUERY', [zf('ZFPZ2', '150203202304000517', '1300000.00', 2)]);
+    await deliverBudget(hub, 'ZF.QUERY', [zf('ZFPZ2', '150203202304000517', '1200000.00', 3, '已退回')]);
+    await deliverBudget(hub, 'ZF.QUERY', [zf('ZFPZ2', '150203202304000517', '1300000.00', 2)]);
     const p = await get('/api/v1/projects/150203202304000517');
     expect(p.body.money.disbursedFen).toBe(350000000);
     const acct = await get('/api/v1/accounting');
@@ -115,7 +103,7 @@ describe('pipelines on a real Redis', () => {
   });
 
   it('quarantines a malformed record with its reason and keeps the rest of the page', async () => {
-    await deliver('ZB.QUERY', [
+    await deliverBudget(hub, 'ZB.QUERY', [
       zb('ZB3', '150203202304000517', '-5.00'),
       { ...zb('ZB4', '150203202304000517', '1.00'), XDRQ: '2023-02-30' },
       zb('ZB5', '150203202304000517', '200.00'),
@@ -131,11 +119,11 @@ describe('pipelines on a real Redis', () => {
   });
 
   it('merges two library entries sharing an investment code under the smallest key, with redirects', async () => {
-    await deliver('XMK.QUERY', [
+    await deliverBudget(hub, 'XMK.QUERY', [
       xmk('150203202604000999', '2023-150203-48-01-000123', '昆都仑区钢铁大街综合管廊建设项目（续建）'),
     ]);
-    await deliver('ZB.QUERY', [zb('ZB9', '150203202604000999', '50.00')]);
-    await deliver('XMK.QUERY', [
+    await deliverBudget(hub, 'ZB.QUERY', [zb('ZB9', '150203202604000999', '50.00')]);
+    await deliverBudget(hub, 'XMK.QUERY', [
       xmk('150203202104000001', '2023-150203-48-01-000123', '昆都仑区钢铁大街综合管廊建设项目'),
     ]);
     const alias = await get('/api/v1/projects/150203202304000517');

@@ -1,5 +1,5 @@
-import { waitForDrain } from '../../pipelines/sweep.js';
 import type { Hub } from '../../src/hub.js';
+import { deliverBudget } from '../helpers/hub.js';
 
 import { xmk, zb, zf } from '../helpers/budgetRecords.js';
 
@@ -16,30 +16,17 @@ export const LEDGER = {
   quarantined: 'ZB4',
 };
 
-/** Delivers one batch of raw records to normalize and waits until the pipeline is idle. */
-export async function deliver(hub: Hub, stream: string, raws: unknown[]): Promise<void> {
-  await hub.queues.add('normalize', {
-    system: 'budget',
-    stream,
-    position: { test: stream },
-    raws,
-    runId: null,
-    receivedAt: new Date().toISOString(),
-  });
-  await waitForDrain(hub.store, hub.queues, { timeoutMs: 30_000 });
-}
-
 /** A project with indicators and payments, a merge with redirect, an unlinked and a quarantined record. */
 export async function populate(hub: Hub): Promise<void> {
   const inv = '2023-150203-48-01-000123';
-  await deliver(hub, 'XMK.QUERY', [xmk(LEDGER.merged, inv, '昆都仑区钢铁大街综合管廊建设项目')]);
-  await deliver(hub, 'ZB.QUERY', [
+  await deliverBudget(hub, 'XMK.QUERY', [xmk(LEDGER.merged, inv, '昆都仑区钢铁大街综合管廊建设项目')]);
+  await deliverBudget(hub, 'ZB.QUERY', [
     zb('ZB1', LEDGER.merged, '17959838.00'),
     { ...zb(LEDGER.quarantined, LEDGER.merged, '1.00'), XDRQ: '2023-02-30' },
   ]);
-  await deliver(hub, 'ZF.QUERY', [
+  await deliverBudget(hub, 'ZF.QUERY', [
     zf('ZFPZ1', LEDGER.merged, '3500000.00'),
     zf(LEDGER.orphanPayment, '150203209904000042', '10.00'),
   ]);
-  await deliver(hub, 'XMK.QUERY', [xmk(LEDGER.survivor, inv, '昆都仑区钢铁大街综合管廊建设项目')]);
+  await deliverBudget(hub, 'XMK.QUERY', [xmk(LEDGER.survivor, inv, '昆都仑区钢铁大街综合管廊建设项目')]);
 }

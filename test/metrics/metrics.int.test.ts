@@ -8,7 +8,7 @@ import { createMetrics, type HubMetrics } from '../../src/metrics/registry.js';
 import { beijingDateOf } from '../../src/model/time.js';
 import { SYSTEMS } from '../../src/model/systems.js';
 import { STAGES } from '../../src/queues.js';
-import { testHub } from '../helpers/hub.js';
+import { deliverBudget, testHub } from '../helpers/hub.js';
 import { families, parseSamples, sample, type Samples } from './exposition.js';
 import { promtoolCheckMetrics } from './promtool.js';
 import { xmk as budgetProject, zb as indicator } from '../helpers/budgetRecords.js';
@@ -38,28 +38,16 @@ describe('/metrics on a real Redis', () => {
   let samples: Samples;
   const now = Date.now();
 
-  const deliver = async (stream: string, raws: unknown[]) => {
-    await hub.queues.add('normalize', {
-      system: 'budget',
-      stream,
-      position: { test: stream },
-      raws,
-      runId: null,
-      receivedAt: new Date().toISOString(),
-    });
-    await waitForDrain(hub.store, hub.queues, { timeoutMs: 30_000 });
-  };
-
   beforeAll(async () => {
     hub = await testHub({});
     metrics = createMetrics({ store: hub.store, queues: hub.queues, systems: SYSTEMS, now: () => now });
     // Before any job runs: events are only counted from the moment a worker is observed.
     for (const w of hub.workers) metrics.observeWorker(w.name, w);
 
-    await deliver('XMK.QUERY', [xmk]);
+    await deliverBudget(hub, 'XMK.QUERY', [xmk]);
     // Allocated 10,000 yuan but 47,000 disbursed: the project has an OVER_DISBURSED finding.
-    await deliver('ZB.QUERY', [zb('ZB1', '10000.00'), zb('ZB2', '1.00', '2023-02-30')]);
-    await deliver('ZF.QUERY', [zf('ZFPZ1', '35000.00'), zf('ZFPZ2', '12000.00')]);
+    await deliverBudget(hub, 'ZB.QUERY', [zb('ZB1', '10000.00'), zb('ZB2', '1.00', '2023-02-30')]);
+    await deliverBudget(hub, 'ZF.QUERY', [zf('ZFPZ1', '35000.00'), zf('ZFPZ2', '12000.00')]);
     // A payload the normalize stage refuses, with one attempt: a failed job that stays in its queue.
     await hub.queues.add('normalize', { system: 'budget', raws: 'not a page' } as never, { attempts: 1 });
     await waitForDrain(hub.store, hub.queues, { timeoutMs: 30_000 });

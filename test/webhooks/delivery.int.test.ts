@@ -4,22 +4,22 @@ import { DeadLetterList } from '../../src/deadletters/schemas.js';
 import { listDeadLetters, purgeDeadLetters, retryDeadLetter } from '../../src/deadletters/service.js';
 import type { Hub } from '../../src/hub.js';
 import { startDelivery, type Delivery } from '../../src/webhooks/delivery.js';
-import { testHub } from '../helpers/hub.js';
-import { allChanges, deliverRaw, probe, startReceiver, subscriber, xmk, zf } from './helpers.js';
+import { deliverBudget, testHub } from '../helpers/hub.js';
+import { allChanges, probe, startReceiver, subscriber, xmk, zf } from './helpers.js';
 
 type TestHub = Hub & { adminKey: string; readKey: string };
 const silent = pino({ level: 'silent' });
 
 /** Five library entries and two payments: at least seven change entries. */
 async function populate(hub: TestHub) {
-  await deliverRaw(hub, 'XMK.QUERY', [
+  await deliverBudget(hub, 'XMK.QUERY', [
     xmk('150203202304000101'),
     xmk('150203202304000102'),
     xmk('150203202304000103'),
   ]);
-  await deliverRaw(hub, 'ZF.QUERY', [zf('ZF1', '150203202304000101', '100.00')]);
-  await deliverRaw(hub, 'XMK.QUERY', [xmk('150203202304000104'), xmk('150203202304000105')]);
-  await deliverRaw(hub, 'ZF.QUERY', [zf('ZF2', '150203202304000102', '200.00')]);
+  await deliverBudget(hub, 'ZF.QUERY', [zf('ZF1', '150203202304000101', '100.00')]);
+  await deliverBudget(hub, 'XMK.QUERY', [xmk('150203202304000104'), xmk('150203202304000105')]);
+  await deliverBudget(hub, 'ZF.QUERY', [zf('ZF2', '150203202304000102', '200.00')]);
 }
 
 describe('webhook delivery', () => {
@@ -160,7 +160,7 @@ describe('webhook delivery', () => {
     const rx = await receiver();
     rx.state.behaviour = 'fail';
     const hub = await hubWith([subscriber('gone', rx.url, { maxAttempts: 1 })]);
-    await deliverRaw(hub, 'XMK.QUERY', [xmk('150203202304000201')]);
+    await deliverBudget(hub, 'XMK.QUERY', [xmk('150203202304000201')]);
     const p = probe();
     track(
       startDelivery({ store: hub.store, config: hub.config, log: silent, metrics: p.metrics, pollMs: 20 }),
@@ -202,7 +202,7 @@ describe('webhook delivery', () => {
     expect(Math.min(a.events.delivered.length, b.events.delivered.length)).toBe(0);
 
     await holder.stop();
-    await deliverRaw(hub, 'XMK.QUERY', [xmk('150203202304000106')]);
+    await deliverBudget(hub, 'XMK.QUERY', [xmk('150203202304000106')]);
     changes = await allChanges(hub);
     await rx.waitFor(() => rx.liveSeqs().includes(changes[changes.length - 1]!.seq), 15_000, 'the takeover');
     expect(rx.liveSeqs()).toEqual(changes.map((c) => c.seq));

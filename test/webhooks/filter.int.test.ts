@@ -3,17 +3,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Hub } from '../../src/hub.js';
 import type { ChangeEntry } from '../../src/ledger/store.js';
 import { startDelivery, type Delivery } from '../../src/webhooks/delivery.js';
-import { testHub } from '../helpers/hub.js';
-import {
-  allChanges,
-  deliverRaw,
-  probe,
-  startReceiver,
-  subscriber,
-  xmk,
-  zf,
-  type Receiver,
-} from './helpers.js';
+import { deliverBudget, testHub } from '../helpers/hub.js';
+import { allChanges, probe, startReceiver, subscriber, xmk, zf, type Receiver } from './helpers.js';
 
 const P1 = '150203202304000301'; // 昆都仑区, 基础设施, over-disbursed
 const P2 = '150204202304000302'; // 青山区, 教育
@@ -42,12 +33,12 @@ describe('webhook filters by district, sector and finding', () => {
         ],
       },
     );
-    await deliverRaw(hub, 'XMK.QUERY', [
+    await deliverBudget(hub, 'XMK.QUERY', [
       xmk(P1),
       xmk(P2, { district: ['150204', '青山区'], sector: ['05', '教育'] }),
       xmk(P3, { sector: ['05', '教育'] }),
     ]);
-    await deliverRaw(hub, 'ZF.QUERY', [zf('ZF301', P1, '100.00')]);
+    await deliverBudget(hub, 'ZF.QUERY', [zf('ZF301', P1, '100.00')]);
     // Filters look at each project as it is when its entry is delivered; starting after the
     // pipelines drained makes that the final state for every entry.
     delivery = startDelivery({

@@ -1,7 +1,6 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { waitForDrain } from '../../pipelines/sweep.js';
 import type { ChangeEntry } from '../../src/ledger/store.js';
 import type { Hub } from '../../src/hub.js';
 import type { DeliveryMetrics, WebhookBatch } from '../../src/webhooks/delivery.js';
@@ -178,19 +177,6 @@ export async function allChanges(hub: Hub & { readKey: string }): Promise<Change
     headers: { authorization: `Bearer ${hub.readKey}` },
   });
   return (res.json() as { changes: ChangeEntry[] }).changes;
-}
-
-/** Runs raw budget records through the pipelines and waits until the ledger is up to date. */
-export async function deliverRaw(hub: Hub, stream: string, raws: unknown[]): Promise<void> {
-  await hub.queues.add('normalize', {
-    system: 'budget',
-    stream,
-    position: { test: stream },
-    raws,
-    runId: null,
-    receivedAt: new Date().toISOString(),
-  });
-  await waitForDrain(hub.store, hub.queues, { timeoutMs: 30_000 });
 }
 
 /** A budget project-library record (budget.md §4) in a chosen district and sector. */
