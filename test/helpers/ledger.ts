@@ -4,18 +4,20 @@ import { Cluster, type Redis } from 'ioredis';
 import type { LedgerStore } from '../../src/ledger/store.js';
 
 /**
- * A canonical fingerprint of the whole ledger: every project's golden record (without the
- * fields that legitimately depend on timing: version, updatedAt), every record's link or
- * unlinked reason, and the alias map. Equal ledgers have equal fingerprints, whatever the order
- * in which their records arrived.
+ * The parts of the ledger that must not depend on the order records arrived in: every project's
+ * golden record (without the fields that legitimately depend on timing: version, updatedAt),
+ * every record's link or unlinked reason, and the alias map.
  */
-export async function ledgerFingerprint(
-  store: LedgerStore,
-): Promise<{ hash: string; projects: number; records: number }> {
+export interface LedgerSnapshot {
+  docs: Record<string, unknown>;
+  links: Record<string, string>;
+  aliases: Record<string, string>;
+}
+
+export async function ledgerSnapshot(store: LedgerStore): Promise<LedgerSnapshot> {
   const r = store.redis;
-  const keys = await r.zrange(store.keys.projects, 0, -1);
   const docs: Record<string, unknown> = {};
-  for (const k of keys.sort()) {
+  for (const k of await r.zrange(store.keys.projects, 0, -1)) {
     const raw = await store.getProjectRaw(k);
     docs[k] = raw ? JSON.parse(raw.doc) : null;
   }
@@ -24,9 +26,16 @@ export async function ledgerFingerprint(
     const [proj, st, why, h] = await r.hmget(key, 'proj', 'st', 'why', 'h');
     links[key.slice(store.keys.prefix.length)] = `${st}|${proj ?? ''}|${why ?? ''}|${h ?? ''}`;
   }
-  const aliases = await r.hgetall(store.keys.aliases);
-  const hash = createHash('sha256').update(canonicalJson({ docs, links, aliases })).digest('hex');
-  return { hash, projects: keys.length, records: Object.keys(links).length };
+  return { docs, links, aliases: await r.hgetall(store.keys.aliases) };
+}
+
+/** A canonical hash of the {@link ledgerSnapshot}: equal ledgers, whatever the arrival order, hash equal. */
+export async function ledgerFingerprint(
+  store: LedgerStore,
+): Promise<{ hash: string; projects: number; records: number }> {
+  const snapshot = await ledgerSnapshot(store);
+  const hash = createHash('sha256').update(canonicalJson(snapshot)).digest('hex');
+  return { hash, projects: Object.keys(snapshot.docs).length, records: Object.keys(snapshot.links).length };
 }
 
 /** The accounting invariant: every record received is in exactly one of the four states. */

@@ -17,13 +17,18 @@ import { SYSTEMS } from '../../src/model/systems.js';
 import { STAGES } from '../../src/queues.js';
 import { sandboxConnectors, startSandbox, type Sandbox } from '../../src/sandbox/index.js';
 import { testHub } from '../helpers/hub.js';
-import { accountingHolds, ledgerFingerprint } from '../helpers/ledger.js';
+import {
+  accountingHolds,
+  ledgerFingerprint,
+  ledgerSnapshot,
+  type LedgerSnapshot,
+} from '../helpers/ledger.js';
 import { ChildGroup, type Child } from '../helpers/processes.js';
 import { indicator, libraryEntry, payment } from './budgetRaws.js';
 import { capturePages, normalizeJob, type CapturedPage } from './capture.js';
 import { dropKeys } from './dropKeys.js';
 import { seededRandom, shuffled } from './rng.js';
-import { ledgerSnapshot, snapshotDiff, type LedgerSnapshot } from './snapshot.js';
+import { snapshotDiff } from './snapshot.js';
 import { spawnHubWorker, WORKER_STAGES, workersRunning, writeWorkerConfig } from './workers.js';
 
 const KILLS = 4;

@@ -7,10 +7,15 @@ import { syncOnce } from '../../src/cli/syncOnce.js';
 import { SYSTEMS } from '../../src/model/systems.js';
 import { sandboxConnectors, startSandbox, type Sandbox } from '../../src/sandbox/index.js';
 import { testHub } from '../helpers/hub.js';
-import { accountingHolds, ledgerFingerprint } from '../helpers/ledger.js';
+import {
+  accountingHolds,
+  ledgerFingerprint,
+  ledgerSnapshot,
+  type LedgerSnapshot,
+} from '../helpers/ledger.js';
 import { capturePages } from './capture.js';
 import { dropKeys } from './dropKeys.js';
-import { ledgerSnapshot, snapshotDiff, type LedgerSnapshot } from './snapshot.js';
+import { snapshotDiff } from './snapshot.js';
 import { batchesOf, deliveryArb, itemsOf, type Delivery, type Item } from './schedule.js';
 
 const STAGES = ['normalize', 'link', 'merge', 'publish'] as const;

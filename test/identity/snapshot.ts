@@ -1,34 +1,4 @@
-import type { LedgerStore } from '../../src/ledger/store.js';
-
-/**
- * The parts `ledgerFingerprint` hashes, kept apart so that a failing comparison can say which
- * project, record or alias differs instead of only that two hashes do.
- */
-export interface LedgerSnapshot {
-  docs: Record<string, unknown>;
-  links: Record<string, string>;
-  aliases: Record<string, string>;
-}
-
-export async function ledgerSnapshot(store: LedgerStore): Promise<LedgerSnapshot> {
-  const r = store.redis;
-  const docs: Record<string, unknown> = {};
-  for (const k of await r.zrange(store.keys.projects, 0, -1)) {
-    const raw = await store.getProjectRaw(k);
-    docs[k] = raw ? JSON.parse(raw.doc) : null;
-  }
-  const links: Record<string, string> = {};
-  let cursor = '0';
-  do {
-    const [next, found] = await r.scan(cursor, 'MATCH', `${store.keys.prefix}:rec:*`, 'COUNT', 1000);
-    cursor = next;
-    for (const key of found) {
-      const [proj, st, why, h] = await r.hmget(key, 'proj', 'st', 'why', 'h');
-      links[key.slice(store.keys.prefix.length)] = `${st}|${proj ?? ''}|${why ?? ''}|${h ?? ''}`;
-    }
-  } while (cursor !== '0');
-  return { docs, links, aliases: await r.hgetall(store.keys.aliases) };
-}
+import type { LedgerSnapshot } from '../helpers/ledger.js';
 
 /** Every key whose value differs between two snapshots, as `section key: expected ≠ actual`. */
 export function snapshotDiff(expected: LedgerSnapshot, actual: LedgerSnapshot, max = 12): string[] {
