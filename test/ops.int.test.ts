@@ -14,18 +14,11 @@ import { startEmbeddedRedis } from '../src/redis/embedded.js';
 import { remergeAll } from '../src/scheduler/scheduler.js';
 import { spawnChild } from './helpers/processes.js';
 import { testHub } from './helpers/hub.js';
+import { until } from './helpers/poll.js';
 import { xmk, zb } from './api/ledger.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'hub-ops-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-async function until(check: () => Promise<boolean>, timeoutMs: number, what: string) {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 describe('readiness', () => {
   it('is not ready without a live worker, ready with one, and not ready when Redis is gone', async () => {
