@@ -1,4 +1,5 @@
 import type { StageDeps } from './runtime.js';
+import { enqueueSet } from './sweep.js';
 
 /**
  * When to merge. While records are still pouring in (jobs waiting in normalize or link), merging
@@ -30,15 +31,7 @@ export async function settleDeferredMerges(deps: StageDeps): Promise<number> {
   if ((await upstreamBacklog(deps)) >= deps.config.workers.mergeDeferBacklog) return 0;
   // GETDEL: of several processes settling at once, one sweeps.
   if ((await store.redis.getdel(store.keys.mergeDeferred)) === null) return 0;
-  let n = 0;
-  let cursor = '0';
-  do {
-    const [next, keys] = await store.redis.sscan(store.keys.needMerge, cursor, 'COUNT', 1000);
-    cursor = next;
-    await deps.queues.addIds('merge', keys);
-    n += keys.length;
-  } while (cursor !== '0');
-  return n;
+  return enqueueSet(store, deps.queues, store.keys.needMerge, 'merge');
 }
 
 async function upstreamBacklog(deps: StageDeps): Promise<number> {

@@ -14,23 +14,28 @@ export async function sweepOutboxes(store: LedgerStore, queues: Queues): Promise
     [k.needMerge, 'merge'],
     [k.needPublish, 'publish'],
   ] as const) {
-    let cursor = '0';
-    do {
-      const [next, ids] = await store.redis.sscan(set, cursor, 'COUNT', 1000);
-      cursor = next;
-      await queues.addIds(stage, ids);
-      n += ids.length;
-    } while (cursor !== '0');
+    n += await enqueueSet(store, queues, set, stage);
   }
-  if ((await store.redis.getdel(k.titlesStale)) === '1') {
-    let cursor = '0';
-    do {
-      const [next, ids] = await store.redis.sscan(k.titleRefs, cursor, 'COUNT', 1000);
-      cursor = next;
-      await queues.addIds('link', ids);
-      n += ids.length;
-    } while (cursor !== '0');
-  }
+  if ((await store.redis.getdel(k.titlesStale)) === '1')
+    n += await enqueueSet(store, queues, k.titleRefs, 'link');
+  return n;
+}
+
+/** Enqueues every member of a Redis set as ids of `stage` jobs, a page at a time; returns how many. */
+export async function enqueueSet(
+  store: LedgerStore,
+  queues: Queues,
+  set: string,
+  stage: 'link' | 'merge' | 'publish',
+): Promise<number> {
+  let n = 0;
+  let cursor = '0';
+  do {
+    const [next, ids] = await store.redis.sscan(set, cursor, 'COUNT', 1000);
+    cursor = next;
+    await queues.addIds(stage, ids);
+    n += ids.length;
+  } while (cursor !== '0');
   return n;
 }
 
