@@ -1,5 +1,5 @@
-import { deflateRawSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
+import { pack } from './packing.js';
 import { parseHistoryItem } from './store.js';
 
 describe('history elements', () => {
@@ -7,7 +7,7 @@ describe('history elements', () => {
   const doc = { projectKey: '150203202304000517', name: '综合管廊' };
 
   it('reads the compressed form commitProject-7.lua writes', () => {
-    const body = deflateRawSync(JSON.stringify({ entry, doc }));
+    const body = pack(JSON.stringify({ entry, doc }), 'plain');
     const item = Buffer.concat([Buffer.from('12\n2026-11-24T01:02:03Z\n'), body]);
     expect(body.includes(Buffer.from('综合管廊'))).toBe(false);
     expect(parseHistoryItem(item)).toEqual({ version: 12, at: '2026-11-24T01:02:03Z', entry, doc });

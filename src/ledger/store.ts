@@ -1,4 +1,3 @@
-import { deflateRawSync, inflateRawSync } from 'node:zlib';
 import { createHash } from 'node:crypto';
 import { pack, unpack } from './packing.js';
 import type { Redis } from 'ioredis';
@@ -374,7 +373,7 @@ export class LedgerStore {
         contribution ? JSON.stringify(contribution) : '',
         priorityScore === null ? '' : priorityMember(priorityScore, key),
         mergeToken,
-        deflateRawSync(`{"entry":${entryJson},"doc":${docJson}}`),
+        pack(`{"entry":${entryJson},"doc":${docJson}}`, 'plain'),
       ),
     );
   }
@@ -602,7 +601,7 @@ export class LedgerStore {
 }
 
 /**
- * One history element: "<version>\n<at>\n<raw-deflated {entry, doc}>" (commitProject-7.lua), or
+ * One history element: "<version>\n<at>\n<packed {entry, doc}>" (commitProject-7.lua), or
  * the JSON object {version, at, entry, doc} that ledgers written before compression hold.
  */
 export function parseHistoryItem(item: Buffer): {
@@ -622,7 +621,7 @@ export function parseHistoryItem(item: Buffer): {
   }
   const a = item.indexOf(0x0a);
   const b = item.indexOf(0x0a, a + 1);
-  const body = JSON.parse(inflateRawSync(item.subarray(b + 1)).toString('utf8')) as {
+  const body = JSON.parse(unpack(item.subarray(b + 1))!) as {
     entry: unknown;
     doc: unknown;
   };

@@ -14,8 +14,8 @@
     ARGV[9] priority index member ('' = not listed)
     ARGV[10] merge token: what else the merge depended on (as-of date, ledger rules); stored with
              the mrev as `mm` so that settleProject-2.lua can skip a merge that would change nothing
-    ARGV[11] history body: raw-deflated {"entry": ARGV[6], "doc": ARGV[3]} (history is most of a
-             project's memory otherwise); the element stored is "<version>\n<at>\n<body>"
+    ARGV[11] history body: {"entry": ARGV[6], "doc": ARGV[3]} packed by packing.ts (history is
+             most of a project's memory otherwise); the element stored is "<version>\n<at>\n<body>"
   Output: -1 retry (mrev moved), 0 unchanged (no write), n > 0 the new version
 ]]
 local cur = redis.call('HMGET', KEYS[1], 'mrev', 'hash', 'version')
