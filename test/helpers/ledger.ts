@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
 import { canonicalJson } from '../../pipelines/merge/merge.js';
-import { Cluster, type Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
 import type { LedgerStore } from '../../src/ledger/store.js';
+import { mastersOf } from '../../src/redis/topology.js';
 
 /**
  * The parts of the ledger that must not depend on the order records arrived in: every project's
@@ -49,9 +50,8 @@ export async function accountingHolds(store: LedgerStore): Promise<{ ok: boolean
 
 /** Every key matching `pattern`; on a Cluster, SCAN runs on each master (it is per node). */
 export async function scanKeys(redis: Redis, pattern: string): Promise<string[]> {
-  const nodes = redis instanceof Cluster ? (redis as Cluster).nodes('master') : [redis];
   const out: string[] = [];
-  for (const node of nodes) {
+  for (const node of mastersOf(redis)) {
     let cursor = '0';
     do {
       const [next, found] = await node.scan(cursor, 'MATCH', pattern, 'COUNT', 1000);
