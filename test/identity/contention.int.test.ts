@@ -50,7 +50,12 @@ describe('one project merged by many workers at once', () => {
       const hub = await testHub(
         {},
         { workers: [...WORKER_STAGES] },
-        { redis: { url: redisUrl, prefix }, workers: { concurrency: CONCURRENCY } },
+        // Merges must follow every link commit, as they do on an idle pipeline: deferring them
+        // under the backlog these many small jobs build would leave one merge, and no race.
+        {
+          redis: { url: redisUrl, prefix },
+          workers: { concurrency: CONCURRENCY, mergeDeferBacklog: 1_000_000 },
+        },
       );
       // Counts the outcome of every commit attempt; the processors use this very store object.
       const commit = hub.store.commitProject.bind(hub.store);
