@@ -99,7 +99,12 @@ describe('hub workers killed with SIGKILL', () => {
       const waves = chunks(jobs, Math.ceil(jobs.length / KILLS));
       for (const wave of waves) {
         await control.queues.q.normalize.addBulk(wave.map((data) => ({ name: 'normalize', data })));
-        await new Promise((r) => setTimeout(r, 150 + random() * 900));
+        await new Promise((r) => setTimeout(r, random() * 300));
+        // Land the kill while every worker likely holds a job (at most 5 s): a kill of an idle
+        // worker proves nothing, and the faster the pipeline the sooner a wave is done.
+        const busyBy = Date.now() + 5_000;
+        while (Date.now() < busyBy && activeJobs(await control.queues.counts()) < WORKERS)
+          await new Promise((r) => setTimeout(r, 20));
         const counts = await control.queues.counts();
         if (Object.values(counts).some((c) => (c['active'] ?? 0) > 0)) killedBusy++;
         const alive = group.alive();
@@ -290,4 +295,8 @@ function withMethod<K extends keyof LedgerStore>(
   fn: LedgerStore[K],
 ): LedgerStore {
   return Object.assign(Object.create(store) as LedgerStore, { [name]: fn });
+}
+
+function activeJobs(counts: Record<string, Record<string, number>>): number {
+  return Object.values(counts).reduce((n, c) => n + (c['active'] ?? 0), 0);
 }
