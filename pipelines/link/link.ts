@@ -153,20 +153,37 @@ export function decideLink(r: NormalizedRecord, inputs: LinkInputs): LinkDecisio
 const MIN_NAME = 4;
 
 /**
- * Rule 5's matcher over `name → project keys`: names contained in the title; a name contained in
+ * Rule 5's matcher over the library's names: names contained in the title; a name contained in
  * another matching name loses to it (longest match wins). Names are indexed by their first
  * MIN_NAME characters, so a title is matched by looking up each of its positions instead of
- * testing every name in the ledger (100,000 of them in a province).
+ * testing every name in the ledger (100,000 of them in a province). The index is kept up to date
+ * one entry at a time (`set`): during an initial load names change every few link jobs, and
+ * rebuilding from all names on each change made linking quadratic in the number of projects.
  */
 export class TitleIndex {
-  private readonly byGram = new Map<string, string[]>();
+  private readonly byGram = new Map<string, Set<string>>();
+  /** name → library entry → project key. */
+  private readonly byName = new Map<string, Map<string, string>>();
 
-  constructor(private readonly names: ReadonlyMap<string, readonly string[]>) {
-    for (const name of names.keys()) {
-      if (name.length < MIN_NAME) continue;
-      const gram = name.slice(0, MIN_NAME);
-      (this.byGram.get(gram) ?? this.byGram.set(gram, []).get(gram)!).push(name);
+  /** Sets (or with `projectKey` null, removes) one library entry's name. */
+  set(name: string, entry: string, projectKey: string | null): void {
+    let entries = this.byName.get(name);
+    if (projectKey === null) {
+      if (!entries?.delete(entry) || entries.size > 0) return;
+      this.byName.delete(name);
+      const gram = this.byGram.get(name.slice(0, MIN_NAME));
+      gram?.delete(name);
+      if (gram?.size === 0) this.byGram.delete(name.slice(0, MIN_NAME));
+      return;
     }
+    if (!entries) {
+      this.byName.set(name, (entries = new Map()));
+      if (name.length >= MIN_NAME) {
+        const gram = name.slice(0, MIN_NAME);
+        (this.byGram.get(gram) ?? this.byGram.set(gram, new Set()).get(gram)!).add(name);
+      }
+    }
+    entries.set(entry, projectKey);
   }
 
   match(title: string): string[] {
@@ -177,10 +194,13 @@ export class TitleIndex {
     }
     const all = [...hits];
     const maximal = all.filter((h) => !all.some((o) => o !== h && o.length > h.length && o.includes(h)));
-    return [...new Set(maximal.flatMap((n) => this.names.get(n) ?? []))].sort();
+    return [...new Set(maximal.flatMap((n) => [...(this.byName.get(n)?.values() ?? [])]))].sort();
   }
 }
 
+/** rule 5 over `name → project keys` (each key standing for an entry of its own). */
 export function matchTitle(title: string, names: ReadonlyMap<string, readonly string[]>): string[] {
-  return new TitleIndex(names).match(title);
+  const index = new TitleIndex();
+  for (const [name, keys] of names) for (const k of keys) index.set(name, k, k);
+  return index.match(title);
 }

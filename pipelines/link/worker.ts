@@ -115,18 +115,41 @@ async function linkOne(
   return { again: moved, wake, projects };
 }
 
-const titleCache = new WeakMap<LedgerStore, { revision: string; index: TitleIndex }>();
+/** Orders two stream ids (`<ms>-<seq>`). */
+function idAfter(a: string, b: string): boolean {
+  const [am = 0, as = 0] = a.split('-').map(Number);
+  const [bm = 0, bs = 0] = b.split('-').map(Number);
+  return am !== bm ? am > bm : as > bs;
+}
+
+const titleCache = new WeakMap<LedgerStore, { last: string; index: TitleIndex }>();
 
 /**
- * The title index of the ledger's names, rebuilt only when their revision moved: reading every
- * name for each link job cost a full read of 100,000 names per job in a province. The revision is
- * read before the names, so a cached index is never older than the revision it is filed under.
+ * The title index of the ledger's names, kept in this process and brought up to date from the
+ * names' change log: a call reads only the changes since the last one (usually none), and all
+ * names again only when the log was trimmed past what this process has applied. Calls overlap
+ * (jobs run concurrently), so a change is applied only if it is newer than everything applied:
+ * the index never goes back, and each call returns it at least as new as the log was when the
+ * call began.
  */
 async function titleIndexOf(store: LedgerStore): Promise<TitleIndex> {
-  const revision = await store.namesRevision();
   const cached = titleCache.get(store);
-  if (cached?.revision === revision) return cached.index;
-  const index = new TitleIndex(await store.names());
-  titleCache.set(store, { revision, index });
+  if (cached) {
+    const since = await store.nameChangesSince(cached.last);
+    if (since) {
+      for (const c of since.changes) {
+        if (!idAfter(c.id, cached.last)) continue;
+        cached.index.set(c.name, c.entry, c.projectKey);
+        cached.last = c.id;
+      }
+      return cached.index;
+    }
+  }
+  const snap = await store.namesSnapshot();
+  const now = titleCache.get(store);
+  if (now && !idAfter(snap.last, now.last) && now !== cached) return now.index;
+  const index = new TitleIndex();
+  for (const n of snap.names) index.set(n.name, n.entry, n.projectKey);
+  titleCache.set(store, { last: snap.last, index });
   return index;
 }

@@ -36,7 +36,8 @@ export function ledgerKeys(prefix: string) {
     names: `${p}:idx:names`,
     titleRefs: `${p}:refs:title`,
     titlesStale: `${p}:titles:stale`,
-    namesRevision: `${p}:names:rev`,
+    /** Stream of changes to `names` (field `f`, project key `v`, empty when removed). */
+    namesLog: `${p}:names:log`,
     manualLinks: `${p}:manual`,
     aliases: `${p}:alias`,
     project: (key: string) => `${p}:p:${key}`,

@@ -8,6 +8,21 @@ import { defineScripts, type LedgerCommands } from './scripts.js';
 
 export type UpsertStatus = 'NEW' | 'UPDATED' | 'STALE' | 'DUP' | 'REARM';
 
+/** One library entry's name in rule 5's index; `projectKey` null when the entry no longer has it. */
+export interface NameEntry {
+  name: string;
+  entry: string;
+  projectKey: string | null;
+}
+
+/** Name changes kept for readers that cache the names (about; older readers re-read all names). */
+const NAMES_LOG_LENGTH = 10_000;
+
+const splitNameField = (field: string) => {
+  const at = field.lastIndexOf('\x1f');
+  return { name: field.slice(0, at), entry: field.slice(at + 1) };
+};
+
 export interface StoredRecord {
   id: string;
   record: NormalizedRecord;
@@ -250,30 +265,60 @@ export class LedgerStore {
     const after = field && projectKey ? projectKey : null;
     const moved = !!previous && previous !== name;
     if (!moved && before === after) return false;
-    const p = this.redis.pipeline();
+    // One transaction, so the log lists the hash's writes in the order they happened.
+    const p = this.redis.multi();
     if (moved) p.hdel(k, `${previous}\x1f${entryId}`);
     if (field && after) p.hset(k, field, after);
     else if (field) p.hdel(k, field);
     p.set(this.keys.titlesStale, '1');
-    p.incr(this.keys.namesRevision);
+    // The change log lets readers that cache the names apply changes instead of re-reading them.
+    const log = (f: string, v: string) =>
+      p.xadd(this.keys.namesLog, 'MAXLEN', '~', NAMES_LOG_LENGTH, '*', 'f', f, 'v', v);
+    if (moved) log(`${previous}\x1f${entryId}`, '');
+    if (field) log(field, after ?? '');
     await p.exec();
     return true;
   }
 
-  /** Moves whenever a name is added, changed or removed (readers cache names per revision). */
-  async namesRevision(): Promise<string> {
-    return (await this.redis.get(this.keys.namesRevision)) ?? '0';
+  /**
+   * Every name with the position in the change log it is current as of, read in one
+   * transaction so that applying `nameChangesSince(last)` afterwards misses nothing.
+   */
+  async namesSnapshot(): Promise<{ last: string; names: NameEntry[] }> {
+    const res = await this.redis
+      .multi()
+      .hgetall(this.keys.names)
+      .xrevrange(this.keys.namesLog, '+', '-', 'COUNT', 1)
+      .exec();
+    const all = (res?.[0]?.[1] ?? {}) as Record<string, string>;
+    const top = (res?.[1]?.[1] ?? []) as Array<[string, string[]]>;
+    return {
+      last: top[0]?.[0] ?? '0-0',
+      names: Object.entries(all).map(([field, projectKey]) => ({ ...splitNameField(field), projectKey })),
+    };
   }
 
-  /** name → distinct project keys. */
-  async names(): Promise<Map<string, string[]>> {
-    const all = await this.redis.hgetall(this.keys.names);
-    const byName = new Map<string, Set<string>>();
-    for (const [field, projectKey] of Object.entries(all)) {
-      const name = field.slice(0, field.lastIndexOf('\x1f'));
-      (byName.get(name) ?? byName.set(name, new Set()).get(name)!).add(projectKey);
+  /**
+   * Name changes logged after `last`, oldest first, or null when the log was trimmed past `last`
+   * (the reader must take a new snapshot).
+   */
+  async nameChangesSince(last: string): Promise<{ changes: Array<NameEntry & { id: string }> } | null> {
+    const changes: Array<NameEntry & { id: string }> = [];
+    for (;;) {
+      // Inclusive start: `last` itself must still be there, or entries after it may be gone too.
+      const page = await this.redis.xrange(this.keys.namesLog, last, '+', 'COUNT', 1000);
+      // A snapshot of an empty log cannot tell whether entries were trimmed since: take another.
+      if (last === '0-0') return page.length === 0 ? { changes } : null;
+      const [first, ...rest] = page;
+      if (first?.[0] !== last) return null;
+      for (const [id, fv] of rest) {
+        const f = fv[fv.indexOf('f') + 1] ?? '';
+        const v = fv[fv.indexOf('v') + 1] ?? '';
+        changes.push({ id, ...splitNameField(f), projectKey: v || null });
+        last = id;
+      }
+      if (page.length < 1000) return { changes };
     }
-    return new Map([...byName].map(([name, keys]) => [name, [...keys].sort()]));
   }
 
   async manualLinks(ids: string[]): Promise<Map<string, string>> {
