@@ -18,7 +18,11 @@ const ALL = new Set<HubChild>();
 const CLK_TCK = 100;
 
 export function spawnHub(root: string, args: string[]): HubChild {
-  const proc = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args], {
+  // BENCH_CPU_PROF=<dir>: each hub process writes a V8 CPU profile there when it stops.
+  const prof = process.env['BENCH_CPU_PROF']
+    ? ['--cpu-prof', `--cpu-prof-dir=${process.env['BENCH_CPU_PROF']}`]
+    : [];
+  const proc = spawn(process.execPath, [...prof, '--import', 'tsx', 'src/cli/main.ts', ...args], {
     cwd: root,
     env: { ...process.env, REDIS_URL: '' },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -6,7 +6,7 @@ describe('history elements', () => {
   const entry = { records: [{ system: 'budget', sourceId: 'ZB1' }] };
   const doc = { projectKey: '150203202304000517', name: '综合管廊' };
 
-  it('reads the compressed form commitProject-7.lua writes', () => {
+  it('reads the compressed form commitProject-8.lua writes', () => {
     const body = pack(JSON.stringify({ entry, doc }), 'plain');
     const item = Buffer.concat([Buffer.from('12\n2026-11-24T01:02:03Z\n'), body]);
     expect(body.includes(Buffer.from('综合管廊'))).toBe(false);

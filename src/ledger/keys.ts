@@ -46,6 +46,8 @@ export function ledgerKeys(prefix: string) {
     projects: `${p}:projects`,
     /** Incrementally maintained /stats sums: `<groupBy>\x1f<key>\x1f<measure>` → integer. */
     stats: `${p}:stats`,
+    /** Moves whenever `stats` does (API processes cache /stats per revision). */
+    statsRevision: `${p}:stats:rev`,
     /** Projects in funding-priority order: members `<inverted score>|<key>`, all with score 0. */
     priority: `${p}:prio`,
     changes: `${p}:changes`,

@@ -21,7 +21,7 @@ const dir = [join(here, 'scripts'), join(here, '../../../src/ledger/scripts')].f
 const SCRIPTS = {
   upsertRecords: 'upsertRecords-var.lua',
   commitLink: 'commitLink-10.lua',
-  commitProject: 'commitProject-7.lua',
+  commitProject: 'commitProject-8.lua',
   appendChange: 'appendChange-5.lua',
   quarantineRecord: 'quarantineRecord-4.lua',
   settleProject: 'settleProject-2.lua',

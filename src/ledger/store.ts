@@ -23,6 +23,13 @@ const splitNameField = (field: string) => {
   return { name: field.slice(0, at), entry: field.slice(at + 1) };
 };
 
+/** One group of a /stats dimension: how many projects fall in it and their money (fen). */
+export interface StatsGroup {
+  key: string;
+  count: number;
+  money: Record<string, number>;
+}
+
 export interface StoredRecord {
   id: string;
   record: NormalizedRecord;
@@ -408,6 +415,7 @@ export class LedgerStore {
         k.projects,
         k.stats,
         k.priority,
+        k.statsRevision,
         key,
         mrev,
         pack(docJson, 'plain'),
@@ -443,23 +451,42 @@ export class LedgerStore {
     return members.map((m) => ({ key: m.slice(m.indexOf('|') + 1), member: m }));
   }
 
-  /** The incrementally maintained sums: groupBy → key → {count, money}. */
-  async stats(
-    groupBy: string,
-  ): Promise<Array<{ key: string; count: number; money: Record<string, number> }>> {
-    const all = await this.redis.hgetall(this.keys.stats);
-    const groups = new Map<string, { key: string; count: number; money: Record<string, number> }>();
+  /** The incrementally maintained sums of one dimension: key → {count, money}, by key. */
+  async stats(groupBy: string): Promise<StatsGroup[]> {
+    return (await this.allStats()).get(groupBy) ?? [];
+  }
+
+  private statsCache: { revision: string; byDimension: Map<string, StatsGroup[]> } | null = null;
+
+  /**
+   * Every dimension's sums. They move only when a project commit moves them, and then their
+   * revision moves too: a read is one GET while it stands, so dashboards polling /stats cost the
+   * ledger next to nothing however many projects it holds.
+   */
+  async allStats(): Promise<Map<string, StatsGroup[]>> {
+    const revision = (await this.redis.get(this.keys.statsRevision)) ?? '0';
+    if (this.statsCache?.revision === revision) return this.statsCache.byDimension;
+    // Revision and sums in one transaction, so the cache is filed under the revision it shows.
+    const res = await this.redis.multi().get(this.keys.statsRevision).hgetall(this.keys.stats).exec();
+    const all = (res?.[1]?.[1] ?? {}) as Record<string, string>;
+    const byDimension = new Map<string, Map<string, StatsGroup>>();
     for (const [field, value] of Object.entries(all)) {
       const [g, key, measure] = field.split('\x1f') as [string, string, string];
-      if (g !== groupBy) continue;
-      const entry = groups.get(key) ?? { key, count: 0, money: {} };
+      const groups = byDimension.get(g) ?? byDimension.set(g, new Map()).get(g)!;
+      const entry = groups.get(key) ?? groups.set(key, { key, count: 0, money: {} }).get(key)!;
       if (measure === 'count') entry.count = Number(value);
       else entry.money[measure] = Number(value);
-      groups.set(key, entry);
     }
-    return [...groups.values()]
-      .filter((e) => e.count > 0)
-      .sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+    const sorted = new Map(
+      [...byDimension].map(([g, groups]) => [
+        g,
+        [...groups.values()]
+          .filter((e) => e.count > 0)
+          .sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0)),
+      ]),
+    );
+    this.statsCache = { revision: String(res?.[0]?.[1] ?? '0'), byDimension: sorted };
+    return sorted;
   }
 
   async getProjectRaw(key: string): Promise<{
@@ -646,7 +673,7 @@ export class LedgerStore {
 }
 
 /**
- * One history element: "<version>\n<at>\n<packed {entry, doc}>" (commitProject-7.lua), or
+ * One history element: "<version>\n<at>\n<packed {entry, doc}>" (commitProject-8.lua), or
  * the JSON object {version, at, entry, doc} that ledgers written before compression hold.
  */
 export function parseHistoryItem(item: Buffer): {

@@ -24,12 +24,14 @@ export default defineRoute({
   scope: 'ledger:read',
   summary: 'Counts and money totals (exact fen) per sector, district, category, stage or year',
   description:
-    'Maintained incrementally: every project commit subtracts its previous share and adds the new one in the same atomic step, so a read is one hash fetch however large the ledger.',
+    'Maintained incrementally: every project commit subtracts its previous share and adds the new one in the same atomic step, and moves a revision; an API process answers from its copy while the revision stands, so a read costs one GET however large the ledger.',
   tags: ['statistics'],
   query: StatsQuery,
   response: Stats,
   handler: async ({ query, deps }) => {
-    const [groups, [totals]] = await Promise.all([deps.store.stats(query.groupBy), deps.store.stats(TOTALS)]);
+    const all = await deps.store.allStats();
+    const groups = all.get(query.groupBy) ?? [];
+    const [totals] = all.get(TOTALS) ?? [];
     return {
       groupBy: query.groupBy,
       groups: groups.map((g) => ({ key: g.key, count: g.count, money: full(g.money) })),

@@ -5,6 +5,7 @@
     KEYS[1] project hash  KEYS[2] project history list  KEYS[3] need-merge outbox  KEYS[4] need-publish outbox
     KEYS[5] projects index (sorted set)  KEYS[6] statistics hash (field = "<groupBy>\31<key>\31<measure>")
     KEYS[7] priority index (sorted set, score 0, member "<inverted score>|<key>": lexicographic = priority order)
+    KEYS[8] statistics revision (counter, moved whenever KEYS[6] moves: readers cache /stats by it)
     ARGV[1] project key  ARGV[2] mrev the merge read  ARGV[3] doc JSON (without version/updatedAt)
     ARGV[4] doc hash  ARGV[5] now (ISO)  ARGV[6] history entry JSON (records that changed it)
     ARGV[7] '1' when the project has no members left and is dropped from the list
@@ -58,6 +59,7 @@ redis.call('HSET', KEYS[1], 'pm', ARGV[9])
 local oldsc = redis.call('HGET', KEYS[1], 'sc')
 if oldsc ~= ARGV[8] then
   applyDelta(oldsc, ARGV[8])
+  redis.call('INCR', KEYS[8])
   redis.call('HSET', KEYS[1], 'sc', ARGV[8])
 end
 local v = tonumber(cur[3] or '0') + 1
