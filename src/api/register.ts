@@ -2,6 +2,7 @@ import type { FastifyInstance, RouteOptions } from 'fastify';
 import type { z } from 'zod';
 import { HubErrors } from '../errors.js';
 import type { ApiDeps } from './deps.js';
+import { RawJson } from './rawJson.js';
 import type { AnyRoute } from './route.js';
 
 const EMPTY = Buffer.alloc(0);
@@ -30,7 +31,10 @@ function options(route: AnyRoute, deps: ApiDeps, routes: readonly AnyRoute[]): R
       void reply.status(route.status ?? 200);
       if (route.produces && route.produces !== 'application/json')
         void reply.type(`${route.produces}; charset=utf-8`);
-      return route.handler({ query, params, body, raw, deps, req, reply, routes });
+      const out: unknown = await route.handler({ query, params, body, raw, deps, req, reply, routes });
+      if (!(out instanceof RawJson)) return out;
+      void reply.type('application/json; charset=utf-8');
+      return out.bytes;
     },
   };
 }

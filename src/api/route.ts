@@ -3,6 +3,7 @@ import type { z } from 'zod';
 import type { Scope } from '../config/schema.js';
 import type { ErrorFactory } from '../errors.js';
 import type { ApiDeps } from './deps.js';
+import type { RawJson } from './rawJson.js';
 
 /**
  * Who may call a route: an API key with `ledger:read` or `admin` (admin keys may call
@@ -71,7 +72,8 @@ export interface RouteDef<
   /** false: not counted by the per-key rate limit (health probes must not depend on Redis). */
   rateLimit?: false;
   // Method syntax on purpose: lets a route with concrete schemas be stored as an AnyRoute.
-  handler(ctx: RouteContext<z.output<Q>, z.output<P>, z.output<B>>): Promise<z.output<R>>;
+  // A RawJson answer is sent as it is: it must be what serializing a `response` would give.
+  handler(ctx: RouteContext<z.output<Q>, z.output<P>, z.output<B>>): Promise<z.output<R> | RawJson>;
 }
 
 /** Any declared route, as the route table holds them. */

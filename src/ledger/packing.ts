@@ -28,11 +28,14 @@ export function pack(json: string, format: PackFormat): Buffer {
 
 /** The JSON text of a stored value, packed or not (null stays null). */
 export function unpack(value: Buffer | null | undefined): string | null {
+  return unpackBytes(value)?.toString('utf8') ?? null;
+}
+
+/** The JSON of a stored value as UTF-8 bytes, for callers that send it on unchanged. */
+export function unpackBytes(value: Buffer | null | undefined): Buffer | null {
   if (!value || value.length === 0) return null;
   const f = BY_TAG.get(value[0]!);
-  if (!f) return value.toString('utf8');
+  if (!f) return value;
   const body = value.subarray(1);
-  return (f.dictionary ? inflateRawSync(body, { dictionary: f.dictionary }) : inflateRawSync(body)).toString(
-    'utf8',
-  );
+  return f.dictionary ? inflateRawSync(body, { dictionary: f.dictionary }) : inflateRawSync(body);
 }

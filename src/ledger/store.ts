@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { pack, unpack } from './packing.js';
+import { pack, unpack, unpackBytes } from './packing.js';
 import type { Redis } from 'ioredis';
 import { NormalizedRecord, recordId } from '../model/record.js';
 import type { SystemId } from '../model/systems.js';
@@ -513,6 +513,39 @@ export class LedgerStore {
       updatedAt: updatedAt ?? '',
       published: Number(published ?? 0),
       pubsum: pubsum ?? null,
+    };
+  }
+
+  /**
+   * A project for the API in one round trip: the key's alias and the key's own document are read
+   * together (a second read only when the key was merged away). The document stays UTF-8 bytes.
+   */
+  async getProjectBytes(key: string): Promise<{
+    key: string;
+    aliasOf: string | null;
+    doc: Buffer;
+    version: number;
+    updatedAt: string;
+  } | null> {
+    const fields = ['doc', 'version', 'updatedAt'] as const;
+    const res = await this.redis
+      .pipeline()
+      .hget(this.keys.aliases, key)
+      .hmgetBuffer(this.keys.project(key), ...fields)
+      .exec();
+    const alias = (res?.[0]?.[1] as string | null) ?? null;
+    const target = alias ?? key;
+    const values = alias
+      ? await this.redis.hmgetBuffer(this.keys.project(alias), ...fields)
+      : (res?.[1]?.[1] as Array<Buffer | null>);
+    const doc = unpackBytes(values[0]);
+    if (!doc) return null;
+    return {
+      key: target,
+      aliasOf: alias ? key : null,
+      doc,
+      version: Number(values[1]?.toString('utf8')),
+      updatedAt: values[2]?.toString('utf8') ?? '',
     };
   }
 

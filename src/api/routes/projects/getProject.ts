@@ -6,6 +6,8 @@ import { defineRoute } from '../../route.js';
 import { AsOf } from '../../schemas/query.js';
 import { ProjectKeyParams } from './params.js';
 import { isVisible, present, todayInBeijing, type StoredDoc } from './stored.js';
+import { findingsOf } from '../../../../pipelines/merge/findings.js';
+import { RawJson } from '../../rawJson.js';
 
 export const GetProjectQuery = z.object({
   asOf: AsOf,
@@ -32,10 +34,10 @@ export default defineRoute({
   errors: [HubErrors.API_NOT_FOUND],
   handler: async ({ params: { key }, query: q, deps: { store, ledger } }) => {
     const asOf = q.asOf ?? (q.knownAt ? beijingDateOf(Date.parse(q.knownAt)) : todayInBeijing());
-    const alias = await store.resolveAlias(key);
-    const target = alias ?? key;
-    const redirect = alias ? { redirectedFrom: key } : {};
     if (q.knownAt) {
+      const alias = await store.resolveAlias(key);
+      const target = alias ?? key;
+      const redirect = alias ? { redirectedFrom: key } : {};
       const at = Date.parse(q.knownAt);
       const known = (await store.history(target)).filter((h) => Date.parse(h.at) <= at).pop();
       if (!known || (known.doc as StoredDoc).redirectTo)
@@ -45,10 +47,17 @@ export default defineRoute({
         ...redirect,
       };
     }
-    const raw = await store.getProjectRaw(target);
-    if (!raw) throw HubErrors.API_NOT_FOUND(`project ${key}`);
-    const doc = JSON.parse(raw.doc) as StoredDoc;
+    const got = await store.getProjectBytes(key);
+    if (!got) throw HubErrors.API_NOT_FOUND(`project ${key}`);
+    const doc = JSON.parse(got.doc.toString('utf8')) as StoredDoc;
     if (!isVisible(doc)) throw HubErrors.API_NOT_FOUND(`project ${key}`);
-    return { ...present(doc, raw.version, raw.updatedAt, asOf, ledger.thresholds), ...redirect };
+    const findings = findingsOf(doc, asOf, ledger.thresholds);
+    const redirect = { redirectedFrom: got.aliasOf ?? undefined };
+    // Findings are stored as of the merge and are usually still what they are as of today: then
+    // the stored bytes are sent as they are, with version and updatedAt appended, instead of
+    // parsing and serializing the whole document again (same bytes either way).
+    if (JSON.stringify(doc.findings) === JSON.stringify(findings))
+      return RawJson.extend(got.doc, { version: got.version, updatedAt: got.updatedAt, ...redirect });
+    return { ...doc, version: got.version, updatedAt: got.updatedAt, findings, ...redirect };
   },
 });
