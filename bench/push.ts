@@ -1,6 +1,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { Agent, request } from 'node:http';
 import type { Redis } from 'ioredis';
+import { changeFields } from '../src/ledger/store.js';
 import { signPush } from '../src/sandbox/smartcity/push.js';
 import { quantile } from './load.js';
 
@@ -51,7 +52,7 @@ export async function pushLatency(o: {
   let reading = true;
   const watch = (async () => {
     while (reading) {
-      const res = (await o.reader.xread(
+      const res = (await o.reader.xreadBuffer(
         'COUNT',
         1000,
         'BLOCK',
@@ -59,14 +60,17 @@ export async function pushLatency(o: {
         'STREAMS',
         o.changesKey,
         cursor,
-      )) as Array<[string, Array<[string, string[]]>]> | null;
+      )) as Array<[Buffer, Array<[Buffer, Buffer[]]>]> | null;
       const now = performance.now();
       for (const [, entries] of res ?? []) {
         for (const [id, fields] of entries) {
-          cursor = id;
-          const ev = fields[fields.indexOf('ev') + 1];
-          if (!ev) continue;
-          for (const e of JSON.parse(ev) as Array<{ type: string; system?: string; sourceId?: string }>) {
+          cursor = id.toString('latin1');
+          const events = changeFields(fields).events as Array<{
+            type: string;
+            system?: string;
+            sourceId?: string;
+          }>;
+          for (const e of events) {
             if (e.type === 'recordLinked' && e.system === 'smartcity' && e.sourceId) {
               if (!seenAt.has(e.sourceId)) seenAt.set(e.sourceId, now);
               settle(e.sourceId);

@@ -32,7 +32,7 @@ export interface LedgerCommands {
   upsertRecords(...args: (string | number | Buffer)[]): Promise<string[]>;
   commitLink(...args: (string | number)[]): Promise<string>;
   commitProject(...args: (string | number | Buffer)[]): Promise<number>;
-  appendChange(...args: (string | number)[]): Promise<number>;
+  appendChange(...args: (string | number | Buffer)[]): Promise<number>;
   quarantineRecord(...args: (string | number)[]): Promise<number>;
   settleProject(...args: (string | number)[]): Promise<number>;
 }

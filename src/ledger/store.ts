@@ -426,7 +426,7 @@ export class LedgerStore {
         contribution ? JSON.stringify(contribution) : '',
         priorityScore === null ? '' : priorityMember(priorityScore, key),
         mergeToken,
-        pack(`{"entry":${entryJson},"doc":${docJson}}`, 'plain'),
+        pack(entryJson, 'plain'),
       ),
     );
   }
@@ -506,7 +506,8 @@ export class LedgerStore {
     );
     const doc = unpack(packed);
     if (!doc) return null;
-    const [version, updatedAt, published, pubsum] = rest.map((b) => (b ? b.toString('utf8') : null));
+    const [version, updatedAt, published] = rest.map((b) => (b ? b.toString('utf8') : null));
+    const pubsum = unpack(rest[3]);
     return {
       doc,
       version: Number(version),
@@ -569,34 +570,45 @@ export class LedgerStore {
         version,
         kind,
         at,
-        JSON.stringify(events),
-        JSON.stringify(summary),
+        // Packed: the feed and the published summaries were an eighth of the ledger's memory.
+        pack(JSON.stringify(events), 'plain'),
+        pack(JSON.stringify(summary), 'plain'),
       ),
     );
   }
 
   async changes(after: number, limit: number): Promise<{ changes: ChangeEntry[]; nextSeq: number }> {
-    const res = (await this.redis.xrange(this.keys.changes, `(${after}-1`, '+', 'COUNT', limit)) as Array<
-      [string, string[]]
-    >;
+    const res = (await this.redis.xrangeBuffer(
+      this.keys.changes,
+      `(${after}-1`,
+      '+',
+      'COUNT',
+      limit,
+    )) as Array<[Buffer, Buffer[]]>;
     const changes = res.map(([id, fields]) => {
-      const f: Record<string, string> = {};
-      for (let i = 0; i < fields.length; i += 2) f[fields[i]!] = fields[i + 1]!;
+      const f = changeFields(fields);
       return {
-        seq: Number(id.split('-')[0]),
-        projectKey: f['k']!,
-        version: Number(f['v']),
-        kind: f['kind'] as 'upsert' | 'merged',
-        at: f['at']!,
-        events: JSON.parse(f['ev'] ?? '[]'),
+        seq: Number(id.toString('latin1').split('-')[0]),
+        projectKey: f.k,
+        version: Number(f.v),
+        kind: f.kind as 'upsert' | 'merged',
+        at: f.at,
+        events: f.events,
       };
     });
     return { changes, nextSeq: changes.length ? changes[changes.length - 1]!.seq : after };
   }
 
   async history(key: string): Promise<Array<{ version: number; at: string; entry: unknown; doc: unknown }>> {
-    const items = await this.redis.lrangeBuffer(this.keys.projectHistory(key), 0, -1);
-    return items.map(parseHistoryItem);
+    // One transaction: the newest element's doc is the project's current one.
+    const res = await this.redis
+      .multi()
+      .lrangeBuffer(this.keys.projectHistory(key), 0, -1)
+      .hgetBuffer(this.keys.project(key), 'doc')
+      .exec();
+    const items = (res?.[0]?.[1] ?? []) as Buffer[];
+    const current = (res?.[1]?.[1] ?? null) as Buffer | null;
+    return items.map((item) => parseHistoryItem(item, current));
   }
 
   async listProjectKeys(after: string | null, limit: number): Promise<string[]> {
@@ -705,11 +717,36 @@ export class LedgerStore {
   }
 }
 
+/** The fields of one change-feed entry (appendChange-5.lua); `ev` is packed, or plain JSON in older entries. */
+export function changeFields(fields: Buffer[]): {
+  k: string;
+  v: string;
+  kind: string;
+  at: string;
+  events: unknown[];
+} {
+  const f = new Map<string, Buffer>();
+  for (let i = 0; i + 1 < fields.length; i += 2) f.set(fields[i]!.toString('latin1'), fields[i + 1]!);
+  const text = (name: string) => f.get(name)?.toString('utf8') ?? '';
+  return {
+    k: text('k'),
+    v: text('v'),
+    kind: text('kind'),
+    at: text('at'),
+    events: JSON.parse(unpack(f.get('ev')) ?? '[]') as unknown[],
+  };
+}
+
 /**
- * One history element: "<version>\n<at>\n<packed {entry, doc}>" (commitProject-8.lua), or
- * the JSON object {version, at, entry, doc} that ledgers written before compression hold.
+ * One history element (commitProject-8.lua): "<version>\n<at>\n<n>\n<packed entry, n
+ * bytes><packed doc>", where the newest element has no doc of its own (`current`, the project's
+ * doc, is its doc); "<version>\n<at>\n<packed {entry, doc}>" from before that; or the JSON object
+ * {version, at, entry, doc} that ledgers written before compression hold.
  */
-export function parseHistoryItem(item: Buffer): {
+export function parseHistoryItem(
+  item: Buffer,
+  current: Buffer | null = null,
+): {
   version: number;
   at: string;
   entry: unknown;
@@ -726,14 +763,21 @@ export function parseHistoryItem(item: Buffer): {
   }
   const a = item.indexOf(0x0a);
   const b = item.indexOf(0x0a, a + 1);
-  const body = JSON.parse(unpack(item.subarray(b + 1))!) as {
-    entry: unknown;
-    doc: unknown;
-  };
-  return {
+  const head = {
     version: Number(item.subarray(0, a).toString('latin1')),
     at: item.subarray(a + 1, b).toString('latin1'),
-    entry: body.entry,
-    doc: body.doc,
+  };
+  const c = item.indexOf(0x0a, b + 1);
+  const n = c > b ? item.subarray(b + 1, c).toString('latin1') : '';
+  if (!/^\d+$/.test(n)) {
+    const body = JSON.parse(unpack(item.subarray(b + 1))!) as { entry: unknown; doc: unknown };
+    return { ...head, entry: body.entry, doc: body.doc };
+  }
+  const entryEnd = c + 1 + Number(n);
+  const doc = entryEnd < item.length ? item.subarray(entryEnd) : current;
+  return {
+    ...head,
+    entry: JSON.parse(unpack(item.subarray(c + 1, entryEnd))!),
+    doc: JSON.parse(unpack(doc) ?? 'null'),
   };
 }

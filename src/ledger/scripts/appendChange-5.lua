@@ -5,7 +5,8 @@
     KEYS[1] changes stream  KEYS[2] seq counter  KEYS[3] (projectKey:version → seq) index
     KEYS[4] project hash  KEYS[5] need-publish outbox
     ARGV[1] project key  ARGV[2] version  ARGV[3] kind (upsert|merged)  ARGV[4] at (ISO)
-    ARGV[5] events JSON  ARGV[6] published-summary JSON (the state the next events diff against)
+    ARGV[5] events JSON  ARGV[6] published-summary JSON (the state the next events diff against),
+    both packed by packing.ts
   Output: the seq of the entry (existing one when already appended)
 ]]
 local idx = ARGV[1] .. ':' .. ARGV[2]

@@ -15,8 +15,10 @@
     ARGV[9] priority index member ('' = not listed)
     ARGV[10] merge token: what else the merge depended on (as-of date, ledger rules); stored with
              the mrev as `mm` so that settleProject-2.lua can skip a merge that would change nothing
-    ARGV[11] history body: {"entry": ARGV[6], "doc": ARGV[3]} packed by packing.ts (history is
-             most of a project's memory otherwise); the element stored is "<version>\n<at>\n<body>"
+    ARGV[11] the history entry packed by packing.ts. The element stored is
+             "<version>\n<at>\n<n>\n<packed entry, n bytes><packed doc>", and the newest element
+             leaves its doc out: it is the project's current `doc`. When a version is superseded,
+             its element gets the doc appended here, so no doc is ever held twice.
   Output: -1 retry (mrev moved), 0 unchanged (no write), n > 0 the new version
 ]]
 local cur = redis.call('HMGET', KEYS[1], 'mrev', 'hash', 'version')
@@ -63,8 +65,18 @@ if oldsc ~= ARGV[8] then
   redis.call('HSET', KEYS[1], 'sc', ARGV[8])
 end
 local v = tonumber(cur[3] or '0') + 1
+local last = redis.call('LINDEX', KEYS[2], -1)
+if last then
+  local _, e = string.find(last, '^%d+\n[^\n]*\n%d+\n')
+  if e then
+    local n = tonumber(string.match(last, '^%d+\n[^\n]*\n(%d+)\n'))
+    if #last == e + n then
+      redis.call('LSET', KEYS[2], -1, last .. (redis.call('HGET', KEYS[1], 'doc') or ''))
+    end
+  end
+end
 redis.call('HSET', KEYS[1], 'doc', ARGV[3], 'hash', ARGV[4], 'version', v, 'updatedAt', ARGV[5])
-redis.call('RPUSH', KEYS[2], v .. '\n' .. ARGV[5] .. '\n' .. ARGV[11])
+redis.call('RPUSH', KEYS[2], v .. '\n' .. ARGV[5] .. '\n' .. #ARGV[11] .. '\n' .. ARGV[11])
 redis.call('SREM', KEYS[3], ARGV[1])
 redis.call('SADD', KEYS[4], ARGV[1])
 if ARGV[7] == '1' then
