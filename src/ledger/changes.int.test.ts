@@ -19,7 +19,8 @@ describe('the change feed in Redis', () => {
     await s.redis.hset(s.keys.project('C1'), 'version', 1, 'doc', '{}');
     const seq = await s.appendChange('C1', 1, 'upsert', '2026-11-24T00:00:00Z', events, summary);
 
-    const [[, fields]] = (await s.redis.xrangeBuffer(s.keys.changes, '-', '+')) as Array<[Buffer, Buffer[]]>;
+    const entries = (await s.redis.xrangeBuffer(s.keys.changes, '-', '+')) as Array<[Buffer, Buffer[]]>;
+    const fields = entries[0]![1];
     const ev = fields[fields.findIndex((f) => f.toString() === 'ev') + 1]!;
     expect(ev[0]).toBe(0x01);
     expect(ev.includes(Buffer.from('recordLinked'))).toBe(false);
