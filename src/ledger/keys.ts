@@ -31,6 +31,11 @@ export function ledgerKeys(prefix: string) {
     quarantineIndex: (system?: string) => (system ? `${p}:q:idx:${system}` : `${p}:q:idx`),
     unlinkedIndex: (system?: string) => (system ? `${p}:unl:${system}` : `${p}:unl`),
     index: (type: IndexType, value: string) => `${p}:idx:${type}:${value}`,
+    /**
+     * Records subscribed to an index key, and (`projectMembers`) records linked to a project: hashes
+     * of record id → '', not sets. Small hashes are listpacks, about half the memory of the hash
+     * tables small sets are before Redis 7.2, and there is one of each per key and per project.
+     */
     refs: (type: IndexType, value: string) => `${p}:refs:${type}:${value}`,
     /** Project names for title matching (rule 5): `<name>\x1f<library entry>` → project key. */
     names: `${p}:idx:names`,

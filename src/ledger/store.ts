@@ -184,7 +184,7 @@ export class LedgerStore {
     title: boolean,
   ): Promise<void> {
     const p = this.redis.pipeline();
-    for (const r of refs) p.sadd(this.keys.refs(r.type, r.value), id);
+    for (const r of refs) p.hset(this.keys.refs(r.type, r.value), id, '');
     if (title) p.sadd(this.keys.titleRefs, id);
     await p.exec();
   }
@@ -196,7 +196,7 @@ export class LedgerStore {
   ): Promise<void> {
     if (refs.length === 0 && !title) return;
     const p = this.redis.pipeline();
-    for (const r of refs) p.srem(this.keys.refs(r.type, r.value), id);
+    for (const r of refs) p.hdel(this.keys.refs(r.type, r.value), id);
     if (!title) p.srem(this.keys.titleRefs, id);
     await p.exec();
   }
@@ -249,7 +249,7 @@ export class LedgerStore {
   async subscribers(keys: Array<{ type: IndexType; value: string }>): Promise<string[]> {
     if (keys.length === 0) return [];
     const p = this.redis.pipeline();
-    for (const t of keys) p.smembers(this.keys.refs(t.type, t.value));
+    for (const t of keys) p.hkeys(this.keys.refs(t.type, t.value));
     const res = (await p.exec()) ?? [];
     return [...new Set(res.flatMap(([, v]) => v as string[]))];
   }
@@ -386,7 +386,7 @@ export class LedgerStore {
   async projectState(key: string): Promise<{ mrev: string; members: string[] }> {
     const [mrev, members] = await Promise.all([
       this.redis.hget(this.keys.project(key), 'mrev'),
-      this.redis.smembers(this.keys.projectMembers(key)),
+      this.redis.hkeys(this.keys.projectMembers(key)),
     ]);
     return { mrev: mrev ?? '0', members };
   }

@@ -2,7 +2,8 @@
   Records where a record is linked, moving it between projects and keeping counts exact.
   Input:
     KEYS[1] record hash  KEYS[2] accounting hash  KEYS[3] need-link outbox  KEYS[4] need-merge outbox
-    KEYS[5] old project members (or a dummy when none)  KEYS[6] new project members (or dummy)
+    KEYS[5] old project members (or a dummy when none)  KEYS[6] new project members (or dummy):
+    hashes of record id → '' (a small hash is a listpack; a small set is a hash table until Redis 7.2)
     KEYS[7] old project hash (or dummy)  KEYS[8] new project hash (or dummy)
     KEYS[9] unlinked index (all)  KEYS[10] unlinked index (system)
     ARGV[1] record id  ARGV[2] system  ARGV[3] content hash the link was computed from
@@ -20,12 +21,12 @@ local sys = ARGV[2]
 local result = 'SAME'
 if oldp ~= newp then
   if oldp ~= '' then
-    redis.call('SREM', KEYS[5], ARGV[1])
+    redis.call('HDEL', KEYS[5], ARGV[1])
     redis.call('HINCRBY', KEYS[7], 'mrev', 1)
     redis.call('SADD', KEYS[4], oldp)
   end
   if newp ~= '' then
-    redis.call('SADD', KEYS[6], ARGV[1])
+    redis.call('HSET', KEYS[6], ARGV[1], '')
     redis.call('HINCRBY', KEYS[8], 'mrev', 1)
     redis.call('SADD', KEYS[4], newp)
   end
