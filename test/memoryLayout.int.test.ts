@@ -31,6 +31,11 @@ describe('the ledger keys per project', () => {
     for (const k of refs) expect(await encoding(k)).toEqual(['hash', 'listpack']);
     const records = await scanKeys(redis, `${keys.prefix}:rec:*`);
     expect(records).toHaveLength(3);
-    for (const k of records) expect(await encoding(k)).toEqual(['hash', 'listpack']);
+    for (const k of records) {
+      expect(await encoding(k)).toEqual(['hash', 'listpack']);
+      // Nothing stored for nothing: empty reasons, provided keys and the like are absent.
+      const fields = await redis.hgetall(k);
+      expect(Object.entries(fields).filter(([, v]) => v === '')).toEqual([]);
+    }
   });
 });

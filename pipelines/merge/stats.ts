@@ -7,7 +7,10 @@ export type StatsGroup = (typeof STATS_GROUPS)[number];
 /** The pseudo-dimension holding the totals over all projects. */
 export const TOTALS = 'all';
 
-/** One project's share of the statistics: its group per dimension and its money (absent = 0). */
+/**
+ * One project's share of the statistics: its group per dimension and its money. Zero amounts are
+ * left out (absent = 0): the share is stored with every project, and most amounts are zero.
+ */
 export function statsContribution(doc: ProjectDoc): {
   groups: Record<string, string>;
   money: Record<string, number>;
@@ -22,6 +25,8 @@ export function statsContribution(doc: ProjectDoc): {
       year: year ? String(year) : 'unknown',
       [TOTALS]: TOTALS,
     },
-    money: Object.fromEntries(MONEY_FIELDS.map((f) => [f, doc.money[f] ?? 0])),
+    money: Object.fromEntries(
+      MONEY_FIELDS.flatMap((f) => (doc.money[f] ? [[f, doc.money[f]] as const] : [])),
+    ),
   };
 }

@@ -136,8 +136,8 @@ export class LedgerStore {
         reason: why ? JSON.parse(why) : null,
         receivedAt: at ?? '',
         linkedHash: lh || null,
-        provided: pv ? JSON.parse(pv) : [],
-        referenced: rf ? JSON.parse(rf) : [],
+        provided: decodeKeyRefs(pv) as StoredRecord['provided'],
+        referenced: decodeKeyRefs(rf) as StoredRecord['referenced'],
       });
     });
     return out;
@@ -376,8 +376,8 @@ export class LedgerStore {
       a.linkedBy,
       a.reason ? JSON.stringify(a.reason) : '',
       Date.parse(s.receivedAt) || 0,
-      JSON.stringify(a.provided),
-      JSON.stringify(a.referenced),
+      encodeKeyRefs(a.provided),
+      encodeKeyRefs(a.referenced),
     )) as 'STALE' | 'MOVED' | 'TOUCHED' | 'SAME';
   }
 
@@ -715,6 +715,30 @@ export class LedgerStore {
   async saveConnector(system: string, fields: Record<string, string | number>): Promise<void> {
     await this.redis.hset(this.keys.connector(system), fields);
   }
+}
+
+/**
+ * A record's provided or referenced index keys as stored in its hash: `type␟value[␟target]`
+ * joined by ␞ (about a third of the JSON's size; names and codes never hold control characters).
+ * JSON arrays written before are still read.
+ */
+export function encodeKeyRefs(refs: ReadonlyArray<{ type: string; value: string; target?: string }>): string {
+  return refs
+    .map((r) =>
+      r.target === undefined ? `${r.type}\x1f${r.value}` : `${r.type}\x1f${r.value}\x1f${r.target}`,
+    )
+    .join('\x1e');
+}
+
+export function decodeKeyRefs(
+  stored: string | null | undefined,
+): Array<{ type: string; value: string; target?: string }> {
+  if (!stored) return [];
+  if (stored.startsWith('[')) return JSON.parse(stored) as Array<{ type: string; value: string }>;
+  return stored.split('\x1e').map((e) => {
+    const [type = '', value = '', target] = e.split('\x1f');
+    return target === undefined ? { type, value } : { type, value, target };
+  });
 }
 
 /** The fields of one change-feed entry (appendChange-5.lua); `ev` is packed, or plain JSON in older entries. */

@@ -9,10 +9,10 @@
     ARGV[1] record id  ARGV[2] system  ARGV[3] content hash the link was computed from
     ARGV[4] expected old project key ('' = none)  ARGV[5] new project key ('' = unlinked)
     ARGV[6] linkedBy  ARGV[7] unlinked reason JSON ('' when linked)  ARGV[8] unused (kept for the argument layout)
-    ARGV[9] provided keys JSON  ARGV[10] referenced keys JSON
+    ARGV[9] provided keys  ARGV[10] referenced keys (encoded by store.ts, '' when none)
   Output: 'STALE' (record or its link changed meanwhile: recompute), 'MOVED', 'TOUCHED', 'SAME'
 ]]
-local rec = redis.call('HMGET', KEYS[1], 'h', 'proj', 'st', 'lh', 'by', 'why')
+local rec = redis.call('HMGET', KEYS[1], 'h', 'proj', 'st', 'lh', 'by', 'why', 'pv', 'rf')
 if rec[1] ~= ARGV[3] then return 'STALE' end
 local oldp = rec[2] or ''
 if oldp ~= ARGV[4] then return 'STALE' end
@@ -52,6 +52,17 @@ elseif oldst == 'unlinked' then
   redis.call('ZREM', KEYS[9], ARGV[1])
   redis.call('ZREM', KEYS[10], ARGV[1])
 end
-redis.call('HSET', KEYS[1], 'proj', newp, 'st', newst, 'by', ARGV[6], 'why', ARGV[7], 'lh', ARGV[3], 'pv', ARGV[9], 'rf', ARGV[10])
+-- Empty values are not stored (there is one record hash per source record): absent reads as ''.
+local set, del = { 'st', newst, 'lh', ARGV[3] }, {}
+for _, f in ipairs({ { 'proj', newp, rec[2] }, { 'by', ARGV[6], rec[5] }, { 'why', ARGV[7], rec[6] }, { 'pv', ARGV[9], rec[7] }, { 'rf', ARGV[10], rec[8] } }) do
+  if f[2] ~= '' then
+    set[#set + 1] = f[1]
+    set[#set + 1] = f[2]
+  elseif f[3] then
+    del[#del + 1] = f[1]
+  end
+end
+redis.call('HSET', KEYS[1], unpack(set))
+if #del > 0 then redis.call('HDEL', KEYS[1], unpack(del)) end
 redis.call('SREM', KEYS[3], ARGV[1])
 return result

@@ -33,7 +33,7 @@ for i = 1, #KEYS - 2 do
   else
     versions[sys] = (versions[sys] or 0) + 1
     if not cur[2] then
-      redis.call('HSET', key, token, '1', 'ord', ord, 'h', h, 'body', body, 'at', at, 'st', 'pending', 'sys', sys)
+      redis.call('HSET', key, token, '1', 'ord', ord, 'h', h, 'body', body, 'at', at, 'st', 'pending')
       identities[sys] = (identities[sys] or 0) + 1
       toLink[#toLink + 1] = id
       out[i] = 'NEW'
