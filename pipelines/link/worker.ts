@@ -1,9 +1,8 @@
 import type { IndexType } from '../../src/ledger/keys.js';
-import type { LedgerStore, StoredRecord } from '../../src/ledger/store.js';
-import { eachLimit, IN_FLIGHT } from '../eachLimit.js';
+import type { LedgerStore } from '../../src/ledger/store.js';
 import { requestMerges } from '../mergeSchedule.js';
-import type { Processor, StageDeps } from '../runtime.js';
-import { decideLink, providesOf, referencesOf, refKey, TitleIndex, usesTitle } from './link.js';
+import type { Processor } from '../runtime.js';
+import { decideLink, providesOf, referencesOf, refKey, TitleIndex, usesTitle, type KeyRef } from './link.js';
 
 type Provided = { type: IndexType | 'name'; value: string; target: string };
 
@@ -13,107 +12,125 @@ type Provided = { type: IndexType | 'name'; value: string; target: string };
  * provider writes its key BEFORE reading the subscribers — so of any reader/writer pair at least
  * one sees the other, and the record is (re-)linked with the new value. After committing, the
  * inputs are read again; if they moved meanwhile the record is queued once more.
+ *
+ * The records of a job go through these steps together, one round trip per step for the whole
+ * job (subscribe, pre-publish, look up, publish, wake, commit, re-check): records of one job are
+ * as independent as records of concurrent jobs, and per-record round trips were most of the
+ * stage's CPU (a socket write each).
  */
 export const linkProcessor: Processor<'link'> = async (job, deps) => {
-  const stored = await deps.store.loadRecords(job.ids);
-  const manual = await deps.store.manualLinks([...stored.keys()]);
-  let titles: TitleIndex | null = null;
-  const again = new Set<string>();
-  const merges = new Set<string>();
-  // Records of one job are linked concurrently: linkOne is already safe against other workers
-  // linking the same keys at the same time, and this is no different.
-  await eachLimit([...stored.values()], IN_FLIGHT, async (s) => {
-    const r = await linkOne(
-      s,
-      manual.get(s.id) ?? null,
-      deps,
-      async () => (titles ??= await titleIndexOf(deps.store)),
-    );
-    if (r.again) again.add(s.id);
-    r.wake.forEach((id) => again.add(id));
-    r.projects.forEach((k) => merges.add(k));
-  });
-  await deps.queues.addIds('link', again);
-  await requestMerges(deps, merges);
-  return { linked: stored.size, requeued: again.size };
-};
-
-async function linkOne(
-  s: StoredRecord,
-  manual: string | null,
-  deps: StageDeps,
-  titleIndex: () => Promise<TitleIndex>,
-): Promise<{ again: boolean; wake: string[]; projects: string[] }> {
   const { store } = deps;
-  const r = s.record;
-  const refs = referencesOf(r);
-  const title = usesTitle(r);
-  await store.subscribe(s.id, refs, title);
-  const dropped = s.referenced.filter((o) => !refs.some((n) => refKey(n) === refKey(o)));
-  await store.unsubscribe(s.id, dropped, title);
-
-  const before = (s.provided as Provided[]).filter(
-    (p): p is Provided & { type: IndexType } => p.type !== 'name',
-  );
-  let wakeKeys: Array<{ type: IndexType; value: string }> = [];
-  // A library entry publishes its investment code first, so that entries sharing it see each other.
-  if (r.kind === 'project') {
-    const pre = providesOf(r, null);
-    wakeKeys.push(
-      ...(await store.provide(
-        s.id,
-        before.filter((b) => b.type === 'inv'),
-        pre,
-      )),
-    );
-  }
-  const lookups = await store.lookup(refs);
-  const titles = title ? await titleIndex() : null;
-  const decision = decideLink(r, {
-    lookups,
-    manual,
-    titleMatches: (t) => (titles ? titles.match(t) : []),
+  const stored = [...(await store.loadRecords(job.ids)).values()];
+  const manual = await store.manualLinks(stored.map((s) => s.id));
+  const plans = stored.map((s) => {
+    const r = s.record;
+    const refs = referencesOf(r);
+    const provided = s.provided as Provided[];
+    return {
+      s,
+      refs,
+      title: usesTitle(r),
+      before: provided.filter((p): p is Provided & { type: IndexType } => p.type !== 'name'),
+      prevName: provided.find((p) => p.type === 'name')?.value ?? null,
+      wakeKeys: [] as KeyRef[],
+    };
   });
-  const projectKey = decision.projectKey;
-  const provided = providesOf(r, projectKey);
-  wakeKeys.push(
-    ...(await store.provide(
-      s.id,
-      r.kind === 'project' ? before.filter((b) => b.type !== 'inv') : before,
-      provided.filter((p) => r.kind !== 'project' || p.type !== 'inv'),
-    )),
+
+  await store.subscribe(
+    plans.map((p) => ({
+      id: p.s.id,
+      refs: p.refs,
+      title: p.title,
+      dropped: p.s.referenced.filter((o) => !p.refs.some((n) => refKey(n) === refKey(o))),
+    })),
   );
-  const allProvided: Provided[] = [...provided];
-  if (r.kind === 'project') {
-    const prevName = (s.provided as Provided[]).find((p) => p.type === 'name')?.value ?? null;
-    await store.setName(s.id, r.keys.name ?? null, prevName, projectKey);
-    if (r.keys.name) allProvided.push({ type: 'name', value: r.keys.name, target: projectKey ?? '' });
-    await store.setAlias(r.sourceId, projectKey);
-  }
+  // A library entry publishes its investment code first, so that entries sharing it see each other.
+  const entries = plans.filter((p) => p.s.record.kind === 'project');
+  const pre = await store.provide(
+    entries.map((p) => ({
+      id: p.s.id,
+      before: p.before.filter((b) => b.type === 'inv'),
+      after: providesOf(p.s.record, null),
+    })),
+  );
+  entries.forEach((p, i) => p.wakeKeys.push(...pre[i]!));
+
+  const lookups = await store.lookup(plans.flatMap((p) => p.refs));
+  const titles = plans.some((p) => p.title) ? await titleIndexOf(store) : null;
+  const decided = plans.map((p) => {
+    const decision = decideLink(p.s.record, {
+      lookups,
+      manual: manual.get(p.s.id) ?? null,
+      titleMatches: (t) => (p.title && titles ? titles.match(t) : []),
+    });
+    const isEntry = p.s.record.kind === 'project';
+    const provided = providesOf(p.s.record, decision.projectKey);
+    return { ...p, decision, isEntry, provided };
+  });
+  const written = await store.provide(
+    decided.map((d) => ({
+      id: d.s.id,
+      before: d.isEntry ? d.before.filter((b) => b.type !== 'inv') : d.before,
+      after: d.provided.filter((x) => !d.isEntry || x.type !== 'inv'),
+    })),
+  );
+  decided.forEach((d, i) => d.wakeKeys.push(...written[i]!));
+  await Promise.all(
+    decided
+      .filter((d) => d.isEntry)
+      .map(async (d) => {
+        const r = d.s.record;
+        await store.setName(d.s.id, r.keys.name ?? null, d.prevName, d.decision.projectKey);
+        await store.setAlias(r.sourceId, d.decision.projectKey);
+      }),
+  );
+
   // Wake-ups are owed from the moment the index entries above are written: they go into the
   // link outbox before the commit, so neither a lost race (STALE) nor a crash after the commit
   // can drop them.
-  wakeKeys = wakeKeys.filter((k, i, a) => a.findIndex((o) => refKey(o) === refKey(k)) === i);
-  const wake = (await store.subscribers(wakeKeys)).filter((id) => id !== s.id);
-  if (wake.length > 0) await store.redis.sadd(store.keys.needLink, ...wake);
-  const result = await store.commitLink({
-    stored: s,
-    projectKey,
-    linkedBy: decision.projectKey !== null ? decision.linkedBy : '',
-    reason:
-      decision.projectKey === null ? { reason: decision.reason, candidates: decision.candidates } : null,
-    provided: allProvided as Array<{ type: IndexType; value: string; target: string }>,
-    referenced: refs,
-  });
-  if (result === 'STALE') return { again: true, wake, projects: [] };
-  const projects = result === 'SAME' ? [] : [s.projectKey, projectKey].filter((k): k is string => !!k);
-  // Verify: if an input moved while we decided, decide again.
-  const recheck = await store.lookup(refs);
-  const moved = refs.some(
-    (x) => JSON.stringify(recheck.get(refKey(x))) !== JSON.stringify(lookups.get(refKey(x))),
+  const subscribed = await store.subscribers(decided.flatMap((d) => d.wakeKeys));
+  const again = new Set<string>();
+  for (const d of decided)
+    for (const k of d.wakeKeys)
+      for (const id of subscribed.get(refKey(k)) ?? []) if (id !== d.s.id) again.add(id);
+  if (again.size > 0) await store.redis.sadd(store.keys.needLink, ...again);
+
+  const results = await store.commitLinks(
+    decided.map((d) => {
+      const { decision, s, provided } = d;
+      const all: Provided[] = [...provided];
+      const name = s.record.kind === 'project' ? s.record.keys.name : undefined;
+      if (name) all.push({ type: 'name', value: name, target: decision.projectKey ?? '' });
+      return {
+        stored: s,
+        projectKey: decision.projectKey,
+        linkedBy: decision.projectKey !== null ? decision.linkedBy : '',
+        reason:
+          decision.projectKey === null ? { reason: decision.reason, candidates: decision.candidates } : null,
+        provided: all as Array<{ type: IndexType; value: string; target: string }>,
+        referenced: d.refs,
+      };
+    }),
   );
-  return { again: moved, wake, projects };
-}
+  // Verify: if an input moved while we decided, decide again.
+  const recheck = await store.lookup(plans.flatMap((p) => p.refs));
+  const merges = new Set<string>();
+  decided.forEach((d, i) => {
+    const result = results[i]!;
+    if (result === 'STALE') {
+      again.add(d.s.id);
+      return;
+    }
+    if (result !== 'SAME') for (const k of [d.s.projectKey, d.decision.projectKey]) if (k) merges.add(k);
+    const moved = d.refs.some(
+      (x) => JSON.stringify(recheck.get(refKey(x))) !== JSON.stringify(lookups.get(refKey(x))),
+    );
+    if (moved) again.add(d.s.id);
+  });
+  await deps.queues.addIds('link', again);
+  await requestMerges(deps, merges);
+  return { linked: stored.length, requeued: again.size };
+};
 
 /** Orders two stream ids (`<ms>-<seq>`). */
 function idAfter(a: string, b: string): boolean {

@@ -177,38 +177,37 @@ export class LedgerStore {
 
   // ---- link indexes --------------------------------------------------------------------
 
-  /** Subscribe before reading: a provider writes its index entry before it reads the subscribers. */
+  /**
+   * Subscribes records to the keys they read and drops the keys they no longer read, in one round
+   * trip. Subscribe before reading: a provider writes its index entry before it reads the subscribers.
+   */
   async subscribe(
-    id: string,
-    refs: Array<{ type: IndexType; value: string }>,
-    title: boolean,
+    items: ReadonlyArray<{
+      id: string;
+      refs: Array<{ type: IndexType; value: string }>;
+      dropped: Array<{ type: IndexType; value: string }>;
+      title: boolean;
+    }>,
   ): Promise<void> {
     const p = this.redis.pipeline();
-    for (const r of refs) p.hset(this.keys.refs(r.type, r.value), id, '');
-    if (title) p.sadd(this.keys.titleRefs, id);
-    await p.exec();
+    for (const { id, refs, dropped, title } of items) {
+      for (const r of refs) p.hset(this.keys.refs(r.type, r.value), id, '');
+      for (const r of dropped) p.hdel(this.keys.refs(r.type, r.value), id);
+      if (title) p.sadd(this.keys.titleRefs, id);
+      else if (dropped.length > 0) p.srem(this.keys.titleRefs, id);
+    }
+    if (p.length > 0) await p.exec();
   }
 
-  async unsubscribe(
-    id: string,
-    refs: Array<{ type: IndexType; value: string }>,
-    title: boolean,
-  ): Promise<void> {
-    if (refs.length === 0 && !title) return;
-    const p = this.redis.pipeline();
-    for (const r of refs) p.hdel(this.keys.refs(r.type, r.value), id);
-    if (!title) p.srem(this.keys.titleRefs, id);
-    await p.exec();
-  }
-
-  /** `type:value` → distinct targets, sorted. */
+  /** `type:value` → distinct targets, sorted (each key read once however often it is asked for). */
   async lookup(refs: Array<{ type: IndexType; value: string }>): Promise<Map<string, string[]>> {
     const out = new Map<string, string[]>();
-    if (refs.length === 0) return out;
+    const unique = [...new Map(refs.map((r) => [`${r.type}:${r.value}`, r])).values()];
+    if (unique.length === 0) return out;
     const p = this.redis.pipeline();
-    for (const r of refs) p.hvals(this.keys.index(r.type, r.value));
+    for (const r of unique) p.hvals(this.keys.index(r.type, r.value));
     const res = (await p.exec()) ?? [];
-    refs.forEach((r, i) => {
+    unique.forEach((r, i) => {
       const [err, v] = res[i]!;
       if (err) throw err;
       out.set(`${r.type}:${r.value}`, [...new Set(v as string[])].sort());
@@ -217,41 +216,53 @@ export class LedgerStore {
   }
 
   /**
-   * Publishes a record's provided keys (removing ones it no longer provides) and returns the
-   * keys it wrote: their subscribers must be re-linked.
+   * Publishes records' provided keys (removing ones they no longer provide), in one round trip, and
+   * returns per record the keys it wrote: their subscribers must be re-linked.
    */
   async provide(
-    id: string,
-    before: Array<{ type: IndexType; value: string; target: string }>,
-    after: Array<{ type: IndexType; value: string; target: string }>,
-  ): Promise<Array<{ type: IndexType; value: string }>> {
+    items: ReadonlyArray<{
+      id: string;
+      before: Array<{ type: IndexType; value: string; target: string }>;
+      after: Array<{ type: IndexType; value: string; target: string }>;
+    }>,
+  ): Promise<Array<Array<{ type: IndexType; value: string }>>> {
     const key = (x: { type: string; value: string }) => `${x.type}:${x.value}`;
-    const afterMap = new Map(after.map((a) => [key(a), a]));
-    const touched = new Map<string, { type: IndexType; value: string }>();
-    for (const b of before) if (afterMap.get(key(b))?.target !== b.target) touched.set(key(b), b);
-    for (const a of after)
-      if (!before.some((b) => key(b) === key(a) && b.target === a.target)) touched.set(key(a), a);
-    if (touched.size === 0) return [];
-    const list = [...touched.values()];
     const p = this.redis.pipeline();
-    for (const t of list) {
-      const a = afterMap.get(key(t));
-      if (a) p.hset(this.keys.index(t.type, t.value), id, a.target);
-      else p.hdel(this.keys.index(t.type, t.value), id);
-    }
-    await p.exec();
-    // Every key whose entry differs from what the record last committed, whether or not another
-    // provider already gave the same target: a retry after a crash between this write and the
-    // commit must wake the subscribers again, and cannot tell that it already did.
-    return list;
+    const out = items.map(({ id, before, after }) => {
+      const afterMap = new Map(after.map((a) => [key(a), a]));
+      const touched = new Map<string, { type: IndexType; value: string }>();
+      for (const b of before) if (afterMap.get(key(b))?.target !== b.target) touched.set(key(b), b);
+      for (const a of after)
+        if (!before.some((b) => key(b) === key(a) && b.target === a.target)) touched.set(key(a), a);
+      const list = [...touched.values()];
+      for (const t of list) {
+        const a = afterMap.get(key(t));
+        if (a) p.hset(this.keys.index(t.type, t.value), id, a.target);
+        else p.hdel(this.keys.index(t.type, t.value), id);
+      }
+      // Every key whose entry differs from what the record last committed, whether or not another
+      // provider already gave the same target: a retry after a crash between this write and the
+      // commit must wake the subscribers again, and cannot tell that it already did.
+      return list;
+    });
+    if (p.length > 0) await p.exec();
+    return out;
   }
 
-  async subscribers(keys: Array<{ type: IndexType; value: string }>): Promise<string[]> {
-    if (keys.length === 0) return [];
+  /** `type:value` → the records subscribed to it. */
+  async subscribers(keys: Array<{ type: IndexType; value: string }>): Promise<Map<string, string[]>> {
+    const out = new Map<string, string[]>();
+    const unique = [...new Map(keys.map((k) => [`${k.type}:${k.value}`, k])).values()];
+    if (unique.length === 0) return out;
     const p = this.redis.pipeline();
-    for (const t of keys) p.hkeys(this.keys.refs(t.type, t.value));
+    for (const t of unique) p.hkeys(this.keys.refs(t.type, t.value));
     const res = (await p.exec()) ?? [];
-    return [...new Set(res.flatMap(([, v]) => v as string[]))];
+    unique.forEach((t, i) => {
+      const [err, v] = res[i]!;
+      if (err) throw err;
+      out.set(`${t.type}:${t.value}`, v as string[]);
+    });
+    return out;
   }
 
   /**
@@ -344,41 +355,54 @@ export class LedgerStore {
     await this.redis.sadd(this.keys.needLink, id);
   }
 
-  async commitLink(a: {
-    stored: StoredRecord;
-    projectKey: string | null;
-    linkedBy: string;
-    reason: { reason: string; candidates: string[] } | null;
-    provided: Array<{ type: IndexType; value: string; target: string }>;
-    referenced: Array<{ type: IndexType; value: string }>;
-  }): Promise<'STALE' | 'MOVED' | 'TOUCHED' | 'SAME'> {
+  /** Commits link decisions, one script call each, in one round trip; a result per item. */
+  async commitLinks(
+    items: ReadonlyArray<{
+      stored: StoredRecord;
+      projectKey: string | null;
+      linkedBy: string;
+      reason: { reason: string; candidates: string[] } | null;
+      provided: Array<{ type: IndexType; value: string; target: string }>;
+      referenced: Array<{ type: IndexType; value: string }>;
+    }>,
+  ): Promise<Array<'STALE' | 'MOVED' | 'TOUCHED' | 'SAME'>> {
+    if (items.length === 0) return [];
     const k = this.keys;
-    const s = a.stored;
     const dummy = `${k.prefix}:dummy`;
-    const oldp = s.projectKey ?? '';
-    const newp = a.projectKey ?? '';
-    return (await this.redis.commitLink(
-      k.record(s.id),
-      k.accounting,
-      k.needLink,
-      k.needMerge,
-      oldp ? k.projectMembers(oldp) : dummy,
-      newp ? k.projectMembers(newp) : dummy,
-      oldp ? k.project(oldp) : dummy,
-      newp ? k.project(newp) : dummy,
-      k.unlinkedIndex(),
-      k.unlinkedIndex(s.record.system),
-      s.id,
-      s.record.system,
-      s.hash,
-      oldp,
-      newp,
-      a.linkedBy,
-      a.reason ? JSON.stringify(a.reason) : '',
-      Date.parse(s.receivedAt) || 0,
-      encodeKeyRefs(a.provided),
-      encodeKeyRefs(a.referenced),
-    )) as 'STALE' | 'MOVED' | 'TOUCHED' | 'SAME';
+    const p = this.redis.pipeline() as unknown as LedgerCommands & {
+      exec(): Promise<[Error | null, unknown][]>;
+    };
+    for (const a of items) {
+      const s = a.stored;
+      const oldp = s.projectKey ?? '';
+      const newp = a.projectKey ?? '';
+      void p.commitLink(
+        k.record(s.id),
+        k.accounting,
+        k.needLink,
+        k.needMerge,
+        oldp ? k.projectMembers(oldp) : dummy,
+        newp ? k.projectMembers(newp) : dummy,
+        oldp ? k.project(oldp) : dummy,
+        newp ? k.project(newp) : dummy,
+        k.unlinkedIndex(),
+        k.unlinkedIndex(s.record.system),
+        s.id,
+        s.record.system,
+        s.hash,
+        oldp,
+        newp,
+        a.linkedBy,
+        a.reason ? JSON.stringify(a.reason) : '',
+        Date.parse(s.receivedAt) || 0,
+        encodeKeyRefs(a.provided),
+        encodeKeyRefs(a.referenced),
+      );
+    }
+    return (await p.exec()).map(([err, v]) => {
+      if (err) throw err;
+      return v as 'STALE' | 'MOVED' | 'TOUCHED' | 'SAME';
+    });
   }
 
   // ---- projects ------------------------------------------------------------------------
