@@ -30,6 +30,15 @@ export interface StatsGroup {
   money: Record<string, number>;
 }
 
+/** A project's stored document (JSON text) and publication state. */
+export interface RawProject {
+  doc: string;
+  version: number;
+  updatedAt: string;
+  published: number;
+  pubsum: string | null;
+}
+
 export interface StoredRecord {
   id: string;
   record: NormalizedRecord;
@@ -408,11 +417,21 @@ export class LedgerStore {
   // ---- projects ------------------------------------------------------------------------
 
   async projectState(key: string): Promise<{ mrev: string; members: string[] }> {
-    const [mrev, members] = await Promise.all([
-      this.redis.hget(this.keys.project(key), 'mrev'),
-      this.redis.hkeys(this.keys.projectMembers(key)),
-    ]);
-    return { mrev: mrev ?? '0', members };
+    return (await this.projectStates([key]))[0]!;
+  }
+
+  /** Member revision and members of each project, in one round trip. */
+  async projectStates(keys: readonly string[]): Promise<Array<{ mrev: string; members: string[] }>> {
+    if (keys.length === 0) return [];
+    const p = this.redis.pipeline();
+    for (const key of keys) p.hget(this.keys.project(key), 'mrev').hkeys(this.keys.projectMembers(key));
+    const res = (await p.exec()) ?? [];
+    return keys.map((_, i) => {
+      const [e1, mrev] = res[2 * i]!;
+      const [e2, members] = res[2 * i + 1]!;
+      if (e1 || e2) throw e1 ?? e2;
+      return { mrev: (mrev as string | null) ?? '0', members: members as string[] };
+    });
   }
 
   async commitProject(
@@ -426,40 +445,84 @@ export class LedgerStore {
     contribution: StatsContribution | null,
     priorityScore: number | null = null,
     mergeToken = '',
-  ) {
+  ): Promise<number> {
+    const [v] = await this.commitProjects([
+      { key, mrev, doc, hash, now, entry, empty, contribution, priorityScore, mergeToken },
+    ]);
+    return v!;
+  }
+
+  /**
+   * Commits recomputed golden records (commitProject-8.lua), one script call each, in one round
+   * trip: per item -1 retry (its member revision moved), 0 unchanged, or the new version.
+   */
+  async commitProjects(
+    items: ReadonlyArray<{
+      key: string;
+      mrev: string;
+      doc: unknown;
+      hash: string;
+      now: string;
+      entry: unknown;
+      empty: boolean;
+      contribution: StatsContribution | null;
+      priorityScore: number | null;
+      mergeToken: string;
+    }>,
+  ): Promise<number[]> {
+    if (items.length === 0) return [];
     const k = this.keys;
-    const docJson = JSON.stringify(doc);
-    const entryJson = JSON.stringify(entry);
-    return Number(
-      await this.redis.commitProject(
-        k.project(key),
-        k.projectHistory(key),
+    const p = this.redis.pipeline() as unknown as LedgerCommands & {
+      exec(): Promise<[Error | null, unknown][]>;
+    };
+    for (const it of items) {
+      void p.commitProject(
+        k.project(it.key),
+        k.projectHistory(it.key),
         k.needMerge,
         k.needPublish,
         k.projects,
         k.stats,
         k.priority,
         k.statsRevision,
-        key,
-        mrev,
-        pack(docJson, 'plain'),
-        hash,
-        now,
-        entryJson,
-        empty ? '1' : '0',
-        contribution ? JSON.stringify(contribution) : '',
-        priorityScore === null ? '' : priorityMember(priorityScore, key),
-        mergeToken,
-        pack(entryJson, 'plain'),
-      ),
-    );
+        it.key,
+        it.mrev,
+        pack(JSON.stringify(it.doc), 'plain'),
+        it.hash,
+        it.now,
+        '',
+        it.empty ? '1' : '0',
+        it.contribution ? JSON.stringify(it.contribution) : '',
+        it.priorityScore === null ? '' : priorityMember(it.priorityScore, it.key),
+        it.mergeToken,
+        pack(JSON.stringify(it.entry), 'plain'),
+      );
+    }
+    return (await p.exec()).map(([err, v]) => {
+      if (err) throw err;
+      return Number(v);
+    });
   }
 
-  /** True when the project is merged from its current members under `mergeToken` (its merge request is then settled). */
+  /**
+   * Per project, whether it is merged from its current members under `mergeToken` (its merge
+   * request is then settled), in one round trip.
+   */
+  async settleProjects(keys: readonly string[], mergeToken: string): Promise<boolean[]> {
+    if (keys.length === 0) return [];
+    const p = this.redis.pipeline() as unknown as LedgerCommands & {
+      exec(): Promise<[Error | null, unknown][]>;
+    };
+    for (const key of keys)
+      void p.settleProject(this.keys.project(key), this.keys.needMerge, key, mergeToken);
+    return (await p.exec()).map(([err, v]) => {
+      if (err) throw err;
+      return Number(v) === 1;
+    });
+  }
+
   async settleProject(key: string, mergeToken: string): Promise<boolean> {
-    return (
-      (await this.redis.settleProject(this.keys.project(key), this.keys.needMerge, key, mergeToken)) === 1
-    );
+    return (await this.settleProjects([key], mergeToken))[0]!;
   }
 
   /** Project keys in funding-priority order (highest first, then by key), after a cursor member. */
@@ -513,32 +576,31 @@ export class LedgerStore {
     return sorted;
   }
 
-  async getProjectRaw(key: string): Promise<{
-    doc: string;
-    version: number;
-    updatedAt: string;
-    published: number;
-    pubsum: string | null;
-  } | null> {
-    const [packed, ...rest] = await this.redis.hmgetBuffer(
-      this.keys.project(key),
-      'doc',
-      'version',
-      'updatedAt',
-      'published',
-      'pubsum',
-    );
-    const doc = unpack(packed);
-    if (!doc) return null;
-    const [version, updatedAt, published] = rest.map((b) => (b ? b.toString('utf8') : null));
-    const pubsum = unpack(rest[3]);
-    return {
-      doc,
-      version: Number(version),
-      updatedAt: updatedAt ?? '',
-      published: Number(published ?? 0),
-      pubsum: pubsum ?? null,
-    };
+  async getProjectRaw(key: string): Promise<RawProject | null> {
+    return (await this.getProjectsRaw([key]))[0]!;
+  }
+
+  /** Several projects' stored documents and publication state, in one round trip. */
+  async getProjectsRaw(keys: readonly string[]): Promise<Array<RawProject | null>> {
+    if (keys.length === 0) return [];
+    const p = this.redis.pipeline();
+    for (const key of keys)
+      p.hmgetBuffer(this.keys.project(key), 'doc', 'version', 'updatedAt', 'published', 'pubsum');
+    const res = (await p.exec()) ?? [];
+    return res.map(([err, v]) => {
+      if (err) throw err;
+      const [packed, ...rest] = v as Array<Buffer | null>;
+      const doc = unpack(packed);
+      if (!doc) return null;
+      const [version, updatedAt, published] = rest.map((b) => (b ? b.toString('utf8') : null));
+      return {
+        doc,
+        version: Number(version),
+        updatedAt: updatedAt ?? '',
+        published: Number(published ?? 0),
+        pubsum: unpack(rest[3]),
+      };
+    });
   }
 
   /**

@@ -58,13 +58,15 @@ describe('one project merged by many workers at once', () => {
         },
       );
       // Counts the outcome of every commit attempt; the processors use this very store object.
-      const commit = hub.store.commitProject.bind(hub.store);
-      hub.store.commitProject = async (...args) => {
-        const v = await commit(...args);
-        if (v === -1) commits.retried++;
-        else if (v === 0) commits.unchanged++;
-        else commits.written++;
-        return v;
+      const commit = hub.store.commitProjects.bind(hub.store);
+      hub.store.commitProjects = async (...args) => {
+        const vs = await commit(...args);
+        for (const v of vs) {
+          if (v === -1) commits.retried++;
+          else if (v === 0) commits.unchanged++;
+          else commits.written++;
+        }
+        return vs;
       };
       hubs.push(hub);
     }
