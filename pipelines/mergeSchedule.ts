@@ -5,7 +5,7 @@ import { enqueueSet } from './sweep.js';
  * When to merge. While records are still pouring in (jobs waiting in normalize or link), merging
  * a project now is wasted: a full sync brings each project's records in about ten separate
  * batches, and each would trigger another merge. So under a backlog the projects are left in the
- * merge outbox (commitLink-10.lua put them there) and merged once when the flow settles; with the
+ * merge outbox (commitLinks-var.lua put them there) and merged once when the flow settles; with the
  * pipeline idle they are merged at once, so a single push reaches the change feed without delay.
  */
 export async function requestMerges(deps: StageDeps, keys: Iterable<string>): Promise<'now' | 'deferred'> {

@@ -20,7 +20,7 @@ const dir = [join(here, 'scripts'), join(here, '../../../src/ledger/scripts')].f
 
 const SCRIPTS = {
   upsertRecords: 'upsertRecords-var.lua',
-  commitLink: 'commitLink-10.lua',
+  commitLinks: 'commitLinks-var.lua',
   commitProject: 'commitProject-8.lua',
   appendChange: 'appendChange-5.lua',
   quarantineRecord: 'quarantineRecord-4.lua',
@@ -30,7 +30,7 @@ const SCRIPTS = {
 export interface LedgerCommands {
   /** Variable number of keys: the first argument is the key count. */
   upsertRecords(...args: (string | number | Buffer)[]): Promise<string[]>;
-  commitLink(...args: (string | number)[]): Promise<string>;
+  commitLinks(...args: (string | number)[]): Promise<string[]>;
   commitProject(...args: (string | number | Buffer)[]): Promise<number>;
   appendChange(...args: (string | number | Buffer)[]): Promise<number>;
   quarantineRecord(...args: (string | number)[]): Promise<number>;

@@ -364,7 +364,7 @@ export class LedgerStore {
     await this.redis.sadd(this.keys.needLink, id);
   }
 
-  /** Commits link decisions, one script call each, in one round trip; a result per item. */
+  /** Commits a job's link decisions in one script call (commitLinks-var.lua); a result per item. */
   async commitLinks(
     items: ReadonlyArray<{
       stored: StoredRecord;
@@ -378,24 +378,21 @@ export class LedgerStore {
     if (items.length === 0) return [];
     const k = this.keys;
     const dummy = `${k.prefix}:dummy`;
-    const p = this.redis.pipeline() as unknown as LedgerCommands & {
-      exec(): Promise<[Error | null, unknown][]>;
-    };
+    const keys: string[] = [k.accounting, k.needLink, k.needMerge, k.unlinkedIndex()];
+    const args: string[] = [];
     for (const a of items) {
       const s = a.stored;
       const oldp = s.projectKey ?? '';
       const newp = a.projectKey ?? '';
-      void p.commitLink(
+      keys.push(
         k.record(s.id),
-        k.accounting,
-        k.needLink,
-        k.needMerge,
         oldp ? k.projectMembers(oldp) : dummy,
         newp ? k.projectMembers(newp) : dummy,
         oldp ? k.project(oldp) : dummy,
         newp ? k.project(newp) : dummy,
-        k.unlinkedIndex(),
         k.unlinkedIndex(s.record.system),
+      );
+      args.push(
         s.id,
         s.record.system,
         s.hash,
@@ -403,15 +400,13 @@ export class LedgerStore {
         newp,
         a.linkedBy,
         a.reason ? JSON.stringify(a.reason) : '',
-        Date.parse(s.receivedAt) || 0,
         encodeKeyRefs(a.provided),
         encodeKeyRefs(a.referenced),
       );
     }
-    return (await p.exec()).map(([err, v]) => {
-      if (err) throw err;
-      return v as 'STALE' | 'MOVED' | 'TOUCHED' | 'SAME';
-    });
+    return (await this.redis.commitLinks(keys.length, ...keys, ...args)) as Array<
+      'STALE' | 'MOVED' | 'TOUCHED' | 'SAME'
+    >;
   }
 
   // ---- projects ------------------------------------------------------------------------

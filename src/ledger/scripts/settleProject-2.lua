@@ -4,7 +4,7 @@
   has not moved since (a link committed meanwhile keeps it owed).
   Input:
     KEYS[1] project hash  KEYS[2] need-merge outbox
-    ARGV[1] project key  ARGV[2] merge token (as-of date and ledger rules, see commitProject-7.lua)
+    ARGV[1] project key  ARGV[2] merge token (as-of date and ledger rules, see commitProject-8.lua)
   Output: 1 settled (no merge needed), 0 merge needed
 ]]
 local cur = redis.call('HMGET', KEYS[1], 'mrev', 'mm')
