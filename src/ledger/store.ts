@@ -600,7 +600,9 @@ export class LedgerStore {
 
   /**
    * A project for the API in one round trip: the key's alias and the key's own document are read
-   * together (a second read only when the key was merged away). The document stays UTF-8 bytes.
+   * together (a second read only when the key was merged away). The document stays UTF-8 bytes;
+   * `mergedAs` is what it was last merged (or found unchanged) under (`<mrev>|<merge token>`),
+   * and `listed` whether it is a project of the ledger (not a redirect or an orphan).
    */
   async getProjectBytes(key: string): Promise<{
     key: string;
@@ -608,26 +610,29 @@ export class LedgerStore {
     doc: Buffer;
     version: number;
     updatedAt: string;
+    mergedAs: string;
+    listed: boolean;
   } | null> {
-    const fields = ['doc', 'version', 'updatedAt'] as const;
-    const res = await this.redis
-      .pipeline()
-      .hget(this.keys.aliases, key)
-      .hmgetBuffer(this.keys.project(key), ...fields)
-      .exec();
-    const alias = (res?.[0]?.[1] as string | null) ?? null;
-    const target = alias ?? key;
-    const values = alias
-      ? await this.redis.hmgetBuffer(this.keys.project(alias), ...fields)
-      : (res?.[1]?.[1] as Array<Buffer | null>);
+    const read = (p: ReturnType<Redis['pipeline']>, k: string) =>
+      p.hmgetBuffer(this.keys.project(k), 'doc', 'version', 'updatedAt', 'mm').zscore(this.keys.projects, k);
+    const res = (await read(this.redis.pipeline().hget(this.keys.aliases, key), key).exec()) ?? [];
+    const alias = (res[0]?.[1] as string | null) ?? null;
+    const [values, score] = alias
+      ? (((await read(this.redis.pipeline(), alias).exec()) ?? []).map((r) => r[1]) as [
+          Array<Buffer | null>,
+          string | null,
+        ])
+      : [res[1]?.[1] as Array<Buffer | null>, res[2]?.[1] as string | null];
     const doc = unpackBytes(values[0]);
     if (!doc) return null;
     return {
-      key: target,
+      key: alias ?? key,
       aliasOf: alias ? key : null,
       doc,
       version: Number(values[1]?.toString('utf8')),
       updatedAt: values[2]?.toString('utf8') ?? '',
+      mergedAs: values[3]?.toString('utf8') ?? '',
+      listed: score !== null,
     };
   }
 

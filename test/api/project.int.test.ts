@@ -53,22 +53,44 @@ describe('the project endpoint', () => {
     expect(res.body).toBe(body);
   });
 
-  it('serializes the record anew when the stored findings no longer hold', async () => {
-    // As if merged when the project had no findings yet: today's are not the stored ones.
-    const today = beijingDateOf(Date.now());
+  it('trusts the stored findings of a document merged today under the same rules', async () => {
     const key = hub.store.keys.project(LEDGER.survivor);
     const stored = (await hub.store.redis.hgetBuffer(key, 'doc'))!;
     const doc = JSON.parse(unpack(stored)!) as StoredDoc;
+    expect((await hub.store.redis.hget(key, 'mm'))?.split('|')[1]).toBe(beijingDateOf(Date.now()));
+    // A stand-in the endpoint could only send if it does not recompute: the stored bytes go out.
+    await hub.store.redis.hset(key, 'doc', pack(JSON.stringify({ ...doc, findings: [] }), 'plain'));
+    try {
+      const res = await get(`/api/v1/projects/${LEDGER.survivor}`);
+      expect(res.json<{ findings: unknown }>().findings).toEqual([]);
+    } finally {
+      await hub.store.redis.hset(key, 'doc', stored);
+    }
+  });
+
+  it('serializes the record anew when findings merged on another day no longer hold', async () => {
+    // As if merged on an earlier day, when the project had no findings yet.
+    const today = beijingDateOf(Date.now());
+    const key = hub.store.keys.project(LEDGER.survivor);
+    const stored = (await hub.store.redis.hgetBuffer(key, 'doc'))!;
+    const mm = (await hub.store.redis.hget(key, 'mm'))!;
+    const doc = JSON.parse(unpack(stored)!) as StoredDoc;
     expect(doc.findings.length).toBeGreaterThan(0);
     await hub.store.redis.hset(key, 'doc', pack(JSON.stringify({ ...doc, findings: [] }), 'plain'));
+    await hub.store.redis.hset(key, 'mm', mm.replace(`|${today}|`, '|2000-01-01|'));
     try {
       const res = await get(`/api/v1/projects/${LEDGER.survivor}`);
       expect(res.statusCode).toBe(200);
       const { body } = await expected(LEDGER.survivor, today);
       expect(res.body).toBe(body);
       expect(res.json<{ findings: unknown }>().findings).toEqual(doc.findings);
-    } finally {
+      // The same document merged on another day whose findings still hold: the stored bytes.
       await hub.store.redis.hset(key, 'doc', stored);
+      expect((await get(`/api/v1/projects/${LEDGER.survivor}`)).body).toBe(
+        (await expected(LEDGER.survivor, today)).body,
+      );
+    } finally {
+      await hub.store.redis.hset(key, 'doc', stored, 'mm', mm);
     }
   });
 

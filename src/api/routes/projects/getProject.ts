@@ -8,6 +8,7 @@ import { ProjectKeyParams } from './params.js';
 import { isVisible, present, todayInBeijing, type StoredDoc } from './stored.js';
 import { findingsOf } from '../../../../pipelines/merge/findings.js';
 import { RawJson } from '../../rawJson.js';
+import { mergeToken } from '../../../../pipelines/merge/token.js';
 
 export const GetProjectQuery = z.object({
   asOf: AsOf,
@@ -49,15 +50,22 @@ export default defineRoute({
     }
     const got = await store.getProjectBytes(key);
     if (!got) throw HubErrors.API_NOT_FOUND(`project ${key}`);
+    const appended = {
+      version: got.version,
+      updatedAt: got.updatedAt,
+      redirectedFrom: got.aliasOf ?? undefined,
+    };
+    // Merged (or confirmed unchanged) under this very date and rules: the stored findings are the
+    // findings as of today, and the stored bytes are sent as they are with version and updatedAt
+    // appended, without parsing the document (same bytes as serializing present()'s record).
+    if (got.listed && got.mergedAs.endsWith(`|${mergeToken(ledger, asOf)}`))
+      return RawJson.extend(got.doc, appended);
     const doc = JSON.parse(got.doc.toString('utf8')) as StoredDoc;
     if (!isVisible(doc)) throw HubErrors.API_NOT_FOUND(`project ${key}`);
     const findings = findingsOf(doc, asOf, ledger.thresholds);
-    const redirect = { redirectedFrom: got.aliasOf ?? undefined };
-    // Findings are stored as of the merge and are usually still what they are as of today: then
-    // the stored bytes are sent as they are, with version and updatedAt appended, instead of
-    // parsing and serializing the whole document again (same bytes either way).
-    if (JSON.stringify(doc.findings) === JSON.stringify(findings))
-      return RawJson.extend(got.doc, { version: got.version, updatedAt: got.updatedAt, ...redirect });
-    return { ...doc, version: got.version, updatedAt: got.updatedAt, findings, ...redirect };
+    // Findings computed on another day (or under other rules) usually still hold: then the bytes
+    // can be sent as well.
+    if (JSON.stringify(doc.findings) === JSON.stringify(findings)) return RawJson.extend(got.doc, appended);
+    return { ...doc, findings, ...appended };
   },
 });
