@@ -1,7 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Hub } from '../src/hub.js';
 import { xmk, zb } from './helpers/budgetRecords.js';
-import { deliverBudget, testHub } from './helpers/hub.js';
+import { budgetPage, deliverBudget, testHub } from './helpers/hub.js';
+import { until } from './helpers/poll.js';
+import { waitForDrain } from '../pipelines/sweep.js';
 import { scanKeys } from './helpers/ledger.js';
 
 /**
@@ -36,6 +38,28 @@ describe('the ledger keys per project', () => {
       // Nothing stored for nothing: empty reasons, provided keys and the like are absent.
       const fields = await redis.hgetall(k);
       expect(Object.entries(fields).filter(([, v]) => v === '')).toEqual([]);
+      // Linked at its current version: the hash last linked is the current one, not stored twice.
+      expect(fields['st']).toBe('linked');
+      expect(fields['lh']).toBeUndefined();
     }
+  });
+
+  it('keep the hash last linked only while a newer version waits to be linked', async () => {
+    const { redis, keys } = hub.store;
+    const [id] = (await scanKeys(redis, `${keys.prefix}:rec:*`)).filter((k) => k.endsWith('ZB88'));
+    const linked = await redis.hget(id!, 'h');
+    // A newer version arrives; the link stage is held back so it stays unlinked for a moment.
+    await hub.queues.q.link.pause();
+    await hub.queues.add('normalize', budgetPage('ZB.QUERY', [zb('ZB88', CODE, '150.00', 2)]));
+    await until(async () => (await redis.hget(id!, 'h')) !== linked, 10_000, 'the new version stored');
+    expect(await redis.hget(id!, 'lh')).toBe(linked);
+    await hub.queues.q.link.resume();
+    await waitForDrain(hub.store, hub.queues, { timeoutMs: 30_000 });
+    expect(await redis.hget(id!, 'lh')).toBeNull();
+    expect(
+      (await hub.store.loadRecords([id!.slice(`${keys.prefix}:rec:`.length)])).get(
+        id!.slice(`${keys.prefix}:rec:`.length),
+      )?.linkedHash,
+    ).toBe(await redis.hget(id!, 'h'));
   });
 });

@@ -144,7 +144,8 @@ export class LedgerStore {
         state: (st as StoredRecord['state']) ?? 'pending',
         reason: why ? JSON.parse(why) : null,
         receivedAt: at ?? '',
-        linkedHash: lh || null,
+        // `lh` is stored only while it differs from `h` (upsertRecords-var.lua).
+        linkedHash: lh || (st && st !== 'pending' ? h : null),
         provided: decodeKeyRefs(pv) as StoredRecord['provided'],
         referenced: decodeKeyRefs(rf) as StoredRecord['referenced'],
       });

@@ -32,6 +32,8 @@ for i = 1, nitems do
     ARGV[ab + 1], ARGV[ab + 2], ARGV[ab + 3], ARGV[ab + 4], ARGV[ab + 5], ARGV[ab + 6], ARGV[ab + 7], ARGV[ab + 8], ARGV[ab + 9]
   local rec = redis.call('HMGET', key, 'h', 'proj', 'st', 'lh', 'by', 'why', 'pv', 'rf')
   local oldp = rec[2] or ''
+  -- The hash last linked: `lh` when it differs from `h`; absent, the current one once linked.
+  local lh = rec[4] or (rec[3] and rec[3] ~= 'pending' and rec[1])
   if rec[1] ~= h or oldp ~= expold then
     out[i] = 'STALE'
   else
@@ -48,7 +50,7 @@ for i = 1, nitems do
         merge[#merge + 1] = newp
       end
       result = 'MOVED'
-    elseif newp ~= '' and (rec[4] ~= h or rec[5] ~= by) then
+    elseif newp ~= '' and (lh ~= h or rec[5] ~= by) then
       bump(newh)
       merge[#merge + 1] = newp
       result = 'TOUCHED'
@@ -72,7 +74,8 @@ for i = 1, nitems do
       push(zrem, unlsys, id)
     end
     -- Empty values are not stored (there is one record hash per source record): absent reads as ''.
-    local set, del = { 'st', newst, 'lh', h }, {}
+    local set, del = { 'st', newst }, {}
+    if rec[4] then del[1] = 'lh' end
     for _, f in ipairs({ { 'proj', newp, rec[2] }, { 'by', by, rec[5] }, { 'why', why, rec[6] }, { 'pv', pv, rec[7] }, { 'rf', rf, rec[8] } }) do
       if f[2] ~= '' then
         set[#set + 1] = f[1]

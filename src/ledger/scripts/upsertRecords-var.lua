@@ -6,7 +6,8 @@
     ARGV per item i, 6 values from (i-1)*6+1: record id, system, order (number), content hash,
       body (normalized JSON), receivedAt (ISO)
   Every version ever received leaves a field `s:<order>:<hash>` in its record hash (so a
-  re-delivery is recognized without a key per record).
+  re-delivery is recognized without a key per record). The hash last linked is kept in `lh` only
+  while it differs from the current `h` (absent and linked once: the current one).
   Output: one status per item, in order:
     'NEW'     first version of this identity
     'UPDATED' newer than the held version (the held one becomes superseded)
@@ -21,10 +22,12 @@ for i = 1, #KEYS - 2 do
   local b = (i - 1) * 6
   local id, sys, ord, h, body, at = ARGV[b + 1], ARGV[b + 2], ARGV[b + 3], ARGV[b + 4], ARGV[b + 5], ARGV[b + 6]
   local token = 's:' .. ord .. ':' .. h
-  local cur = redis.call('HMGET', key, token, 'ord', 'h', 'lh')
+  local cur = redis.call('HMGET', key, token, 'ord', 'h', 'lh', 'st')
+  -- The hash last linked: `lh` when it differs from `h`; absent, the current one once linked.
+  local lh = cur[4] or (cur[5] and cur[5] ~= 'pending' and cur[3])
   if cur[1] then
     -- A crash after storing but before linking leaves the current version unlinked: re-arm it.
-    if cur[3] == h and cur[4] ~= h then
+    if cur[3] == h and lh ~= h then
       toLink[#toLink + 1] = id
       out[i] = 'REARM'
     else
@@ -40,7 +43,11 @@ for i = 1, #KEYS - 2 do
     else
       local o, co = tonumber(ord), tonumber(cur[2])
       if o > co or (o == co and h > cur[3]) then
-        redis.call('HSET', key, token, '1', 'ord', ord, 'h', h, 'body', body)
+        if lh and not cur[4] then
+          redis.call('HSET', key, token, '1', 'ord', ord, 'h', h, 'body', body, 'lh', lh)
+        else
+          redis.call('HSET', key, token, '1', 'ord', ord, 'h', h, 'body', body)
+        end
         toLink[#toLink + 1] = id
         out[i] = 'UPDATED'
       else
