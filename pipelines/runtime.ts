@@ -41,6 +41,8 @@ export interface StageDeps {
   metrics?: StageMetrics;
   /** Connection factory for things that need their own connection. */
   connect: () => Redis;
+  /** Aborted when the process shuts down: work that waits (a connector run held back by the backlog) stops waiting. */
+  stopping?: AbortSignal;
 }
 
 const DEFAULT_JOB: JobsOptions = {

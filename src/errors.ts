@@ -119,6 +119,17 @@ export const HubErrors = {
     meaning: 'Another run of the same connector holds its lock; two runs never overlap.',
     fix: 'Wait for the running sync to finish; `GET /api/v1/connectors` shows it.',
   }),
+  CONNECTOR_INTERRUPTED: defineError(
+    'HUB_CONNECTOR_INTERRUPTED',
+    'connector %s stopped: the hub is shutting down',
+    {
+      failure: 'internal',
+      status: 503,
+      meaning:
+        'The process shut down while a connector run waited for the pipeline to take its next page (workers.ingestBacklog).',
+      fix: 'Nothing: the page was not enqueued and its cursor not saved, so the next run reads it again.',
+    },
+  ),
   SOURCE_UNREACHABLE: defineError('HUB_SOURCE_UNREACHABLE', '%s: cannot connect to %s (%s)', {
     failure: 'transient',
     status: 502,

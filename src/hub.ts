@@ -77,7 +77,9 @@ export async function startHub(config: HubConfig, roles: HubRoles, log?: Logger)
     systems: SYSTEMS,
     findingThresholds: config.ledger.findings,
   });
+  const stopping = new AbortController();
   const deps: StageDeps = {
+    stopping: stopping.signal,
     metrics,
     store,
     queues,
@@ -167,6 +169,7 @@ export async function startHub(config: HubConfig, roles: HubRoles, log?: Logger)
     scheduler,
     close() {
       closing ??= (async () => {
+        stopping.abort();
         scheduler?.stop();
         if (heartbeat) clearInterval(heartbeat);
         if (settler) clearInterval(settler);

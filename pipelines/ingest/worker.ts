@@ -50,6 +50,7 @@ export async function runConnector(
     await store.saveConnector(system, { running: opts.runId, lastStart: new Date(started).toISOString() });
     runLog.info({ full: opts.full, resumed: state !== undefined }, 'connector run started');
     for await (const page of def.read(ctx, state, { full: opts.full })) {
+      await belowBacklog(system, deps);
       // Durable first: BullMQ's add resolves once the job is in Redis.
       await deps.queues.add('normalize', {
         system,
@@ -97,7 +98,9 @@ export async function runConnector(
       lastRunId: opts.runId,
       running: '',
     });
-    await store.redis.hincrby(store.keys.connector(system), 'consecutiveFailures', 1);
+    // A run stopped by a shutdown says nothing about the source.
+    if (err.code !== 'HUB_CONNECTOR_INTERRUPTED')
+      await store.redis.hincrby(store.keys.connector(system), 'consecutiveFailures', 1);
     runLog.error({ code: err.code, err: message, pages }, 'connector run failed');
     deps.metrics?.recordRun(system, {
       ok: false,
@@ -118,5 +121,32 @@ export async function runConnector(
       lockKey,
       owner,
     );
+  }
+}
+
+const BACKLOG_POLL_MS = 100;
+
+/**
+ * Holds a connector run back while `workers.ingestBacklog` pages wait for normalization: a full
+ * sync reads pages far faster than the pipeline stores them, and would otherwise park a whole
+ * source in Redis as queued jobs. The sources' cursors and continuation tokens stay valid while a
+ * run waits (see ../shared/sources). When the process is shutting down the run stops at the next
+ * page, waiting or not: that page was not enqueued and its cursor not saved, so the next run reads
+ * it again.
+ */
+async function belowBacklog(system: SystemId, deps: StageDeps): Promise<void> {
+  const limit = deps.config.workers.ingestBacklog;
+  for (;;) {
+    if (deps.stopping?.aborted) throw HubErrors.CONNECTOR_INTERRUPTED(system);
+    if ((await deps.queues.q.normalize.getWaitingCount()) < limit) return;
+    await new Promise<void>((resolve) => {
+      const t = setTimeout(done, BACKLOG_POLL_MS);
+      function done() {
+        clearTimeout(t);
+        deps.stopping?.removeEventListener('abort', done);
+        resolve();
+      }
+      deps.stopping?.addEventListener('abort', done);
+    });
   }
 }

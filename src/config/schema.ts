@@ -143,6 +143,14 @@ export const HubConfigSchema = z.object({
         .describe(
           'While at least this many normalize and link jobs wait, projects are merged once when the backlog clears instead of after every batch of their records.',
         ),
+      ingestBacklog: z
+        .number()
+        .int()
+        .min(1)
+        .default(100)
+        .describe(
+          "A connector run fetches its next page only while fewer than this many pages wait for normalization, so a full sync never holds a whole source in Redis (the sources' cursors and tokens do not expire while a run waits).",
+        ),
     })
     .default({
       concurrency: 4,
@@ -150,6 +158,7 @@ export const HubConfigSchema = z.object({
       lockDurationMs: 30_000,
       stalledIntervalMs: 30_000,
       mergeDeferBacklog: 20,
+      ingestBacklog: 100,
     })
     .describe('Pipeline workers.'),
   log: z
