@@ -1,0 +1,150 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { testHub } from '../../test/helpers/hub.js';
+import type { Hub } from '../hub.js';
+import { unpack } from './packing.js';
+
+/** How the store lays out what it keeps for readers other than the pipeline, on a real Redis. */
+describe('the ledger store in Redis', () => {
+  let hub: Hub;
+  beforeAll(async () => {
+    hub = await testHub({}, { workers: false });
+  });
+  afterAll(async () => {
+    await hub?.close();
+  });
+
+  /** Rule 5's names: a hash for snapshots and a change log for readers that cache them. */
+  describe('the names change log', () => {
+    it('lets a reader catch up from its snapshot with exactly the changes made since', async () => {
+      const s = hub.store;
+      const empty = await s.namesSnapshot();
+      expect(empty).toEqual({ last: '0-0', names: [] });
+      expect(await s.nameChangesSince('0-0')).toEqual({ changes: [] });
+
+      expect(await s.setName('E1', '钢铁大街综合管廊', null, 'P1')).toBe(true);
+      // A snapshot of an empty log cannot know what was trimmed since: the reader must re-read.
+      expect(await s.nameChangesSince('0-0')).toBeNull();
+      const snap = await s.namesSnapshot();
+      expect(snap.names).toEqual([{ name: '钢铁大街综合管廊', entry: 'E1', projectKey: 'P1' }]);
+
+      // Unchanged: nothing logged.
+      expect(await s.setName('E1', '钢铁大街综合管廊', null, 'P1')).toBe(false);
+      expect(await s.nameChangesSince(snap.last)).toEqual({ changes: [] });
+
+      await s.setName('E2', '阿尔丁大街改造', null, 'P2');
+      await s.setName('E1', '钢铁大街综合管廊二期', '钢铁大街综合管廊', 'P1');
+      await s.setName('E2', '阿尔丁大街改造', '阿尔丁大街改造', null);
+      const since = await s.nameChangesSince(snap.last);
+      expect(since?.changes.map(({ name, entry, projectKey }) => [name, entry, projectKey])).toEqual([
+        ['阿尔丁大街改造', 'E2', 'P2'],
+        ['钢铁大街综合管廊', 'E1', null],
+        ['钢铁大街综合管廊二期', 'E1', 'P1'],
+        ['阿尔丁大街改造', 'E2', null],
+      ]);
+      // Applying the changes to the snapshot gives the names as they are now.
+      const after = await s.namesSnapshot();
+      expect(after.names).toEqual([{ name: '钢铁大街综合管廊二期', entry: 'E1', projectKey: 'P1' }]);
+      expect(after.last).toBe(since!.changes.at(-1)!.id);
+    });
+
+    it('tells a reader whose position was trimmed away to take a new snapshot', async () => {
+      const s = hub.store;
+      const { last } = await s.namesSnapshot();
+      for (let i = 0; i < 1_200; i++) await s.setName(`T${i}`, `第${i}号测试项目名称`, null, `K${i}`);
+      // More changes than one page: all of them, in order.
+      const since = await s.nameChangesSince(last);
+      expect(since?.changes).toHaveLength(1_200);
+      expect(since?.changes.at(-1)?.entry).toBe('T1199');
+      await s.redis.xtrim(s.keys.namesLog, 'MAXLEN', 10);
+      expect(await s.nameChangesSince(last)).toBeNull();
+    });
+  });
+
+  /** commitProject-8.lua keeps each version's doc once: in the project, or in its history element. */
+  describe('project history', () => {
+    it('gives every version its own doc while storing each doc once', async () => {
+      const s = hub.store;
+      const key = 'H1';
+      const docs = [1, 2, 3].map((n) => ({ projectKey: key, name: `第${n}版`, n }));
+      for (const [i, doc] of docs.entries()) {
+        await s.redis.hincrby(s.keys.project(key), 'mrev', 1);
+        const v = await s.commitProject(
+          key,
+          String(i + 1),
+          doc,
+          `hash${i}`,
+          `2026-11-2${i}T00:00:00Z`,
+          { records: [`r${i}`] },
+          false,
+          null,
+        );
+        expect(v).toBe(i + 1);
+      }
+      const history = await s.history(key);
+      expect(history).toEqual(
+        docs.map((doc, i) => ({
+          version: i + 1,
+          at: `2026-11-2${i}T00:00:00Z`,
+          entry: { records: [`r${i}`] },
+          doc,
+        })),
+      );
+      // The newest element leaves its doc to the project hash; the older ones carry theirs.
+      const items = await s.redis.lrangeBuffer(s.keys.projectHistory(key), 0, -1);
+      const holds = (item: Buffer, doc: object) => {
+        const c = item.indexOf(0x0a, item.indexOf(0x0a, item.indexOf(0x0a) + 1) + 1);
+        const n = Number(item.subarray(item.indexOf(0x0a, item.indexOf(0x0a) + 1) + 1, c).toString());
+        const rest = item.subarray(c + 1 + n);
+        return rest.length > 0 && unpack(rest) === JSON.stringify(doc);
+      };
+      expect(items.map((item, i) => holds(item, docs[i]!))).toEqual([true, true, false]);
+      // An unchanged doc is no new version and leaves the history alone.
+      await s.redis.hincrby(s.keys.project(key), 'mrev', 1);
+      expect(await s.commitProject(key, '4', docs[2], 'hash2', '2026-11-25T00:00:00Z', {}, false, null)).toBe(
+        0,
+      );
+      expect(await s.redis.llen(s.keys.projectHistory(key))).toBe(3);
+    });
+  });
+
+  /** The change feed and the published summary are stored packed and read back as JSON. */
+  describe('the change feed', () => {
+    it('packs events and summaries, and still reads entries written as plain JSON', async () => {
+      const s = hub.store;
+      const events = [{ type: 'recordLinked', system: 'budget', kind: 'indicator', sourceId: '指标ZB1' }];
+      const summary = { stage: 'approved', money: {}, records: ['budget|indicator|指标ZB1'], findings: [] };
+      await s.redis.hset(s.keys.project('C1'), 'version', 1, 'doc', '{}');
+      const seq = await s.appendChange('C1', 1, 'upsert', '2026-11-24T00:00:00Z', events, summary);
+
+      const entries = (await s.redis.xrangeBuffer(s.keys.changes, '-', '+')) as Array<[Buffer, Buffer[]]>;
+      const fields = entries[0]![1];
+      const ev = fields[fields.findIndex((f) => f.toString() === 'ev') + 1]!;
+      expect(ev[0]).toBe(0x01);
+      expect(ev.includes(Buffer.from('recordLinked'))).toBe(false);
+      expect((await s.getProjectRaw('C1'))?.pubsum).toBe(JSON.stringify(summary));
+
+      // An entry from before packing.
+      await s.redis.incr(s.keys.changesSeq);
+      await s.redis.xadd(
+        s.keys.changes,
+        `${seq + 1}-1`,
+        'k',
+        'C2',
+        'v',
+        '3',
+        'kind',
+        'merged',
+        'at',
+        'T',
+        'ev',
+        '[]',
+      );
+      const { changes, nextSeq } = await s.changes(0, 10);
+      expect(changes).toEqual([
+        { seq, projectKey: 'C1', version: 1, kind: 'upsert', at: '2026-11-24T00:00:00Z', events },
+        { seq: seq + 1, projectKey: 'C2', version: 3, kind: 'merged', at: 'T', events: [] },
+      ]);
+      expect(nextSeq).toBe(seq + 1);
+    });
+  });
+});
