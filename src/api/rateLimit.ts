@@ -27,10 +27,12 @@ export function createRateLimiter(store: LedgerStore, perMinute: number, now: ()
     const t = now();
     const minute = Math.floor(t / WINDOW_MS);
     const key = rateLimitKey(store.keys.prefix, caller, minute);
+    // One round trip, no transaction: a counter left without its expiry by a crash in between
+    // gets it from the next request (NX: set only while it has none).
     const res = await store.redis
-      .multi()
+      .pipeline()
       .incr(key)
-      .expire(key, 2 * (WINDOW_MS / 1000))
+      .expire(key, 2 * (WINDOW_MS / 1000), 'NX')
       .exec();
     const count = Number(res?.[0]?.[1] ?? 0);
     const retryAfterSec = Math.max(1, Math.ceil(((minute + 1) * WINDOW_MS - t) / 1000));
