@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { STATS_GROUPS, TOTALS } from '../../../../pipelines/merge/stats.js';
 import { MONEY_FIELDS } from '../../../model/project.js';
+import { RawJson } from '../../rawJson.js';
 import { defineRoute } from '../../route.js';
 
 const MoneySums = z.object(
@@ -18,6 +19,9 @@ export const Stats = z.object({
 const full = (m: Record<string, number>) =>
   Object.fromEntries(MONEY_FIELDS.map((f) => [f, m[f] ?? 0])) as z.infer<typeof MoneySums>;
 
+/** Serialized answers per sums snapshot (store.allStats() returns one object per revision). */
+const serialized = new WeakMap<object, Map<string, RawJson>>();
+
 export default defineRoute({
   method: 'GET',
   url: '/api/v1/stats',
@@ -30,12 +34,23 @@ export default defineRoute({
   response: Stats,
   handler: async ({ query, deps }) => {
     const all = await deps.store.allStats();
+    // The answer is the same bytes while the sums stand: serialized once per revision.
+    const answers = serialized.get(all) ?? serialized.set(all, new Map()).get(all)!;
+    const cached = answers.get(query.groupBy);
+    if (cached) return cached;
     const groups = all.get(query.groupBy) ?? [];
     const [totals] = all.get(TOTALS) ?? [];
-    return {
-      groupBy: query.groupBy,
-      groups: groups.map((g) => ({ key: g.key, count: g.count, money: full(g.money) })),
-      totals: { count: totals?.count ?? 0, money: full(totals?.money ?? {}) },
-    };
+    const answer = new RawJson(
+      Buffer.from(
+        JSON.stringify({
+          groupBy: query.groupBy,
+          groups: groups.map((g) => ({ key: g.key, count: g.count, money: full(g.money) })),
+          totals: { count: totals?.count ?? 0, money: full(totals?.money ?? {}) },
+        } satisfies z.infer<typeof Stats>),
+        'utf8',
+      ),
+    );
+    answers.set(query.groupBy, answer);
+    return answer;
   },
 });
