@@ -3,7 +3,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { HubConfig, Scope } from '../config/schema.js';
 import { HubError, HubErrors } from '../errors.js';
 import { errorHandler } from './errors.js';
-import { callerOf, type RateLimiter, type RateVerdict } from './rateLimit.js';
+import { callerOf, type RateLimiter } from './rateLimit.js';
 import type { RouteScope } from './route.js';
 
 export interface ApiPrincipal {
@@ -53,20 +53,12 @@ function presentedKey(header: string | undefined): string | null {
 declare module 'fastify' {
   interface FastifyRequest {
     principal?: ApiPrincipal;
-    /** The rate verdict of an authenticated read, checked by the route before it answers. */
-    pendingRate?: Promise<RateVerdict>;
   }
   interface FastifyContextConfig {
     /** Scope the route needs; 'signature' routes authenticate themselves (smart-city push). */
     scope?: RouteScope;
     /** false: the route is not rate limited. */
     rateLimit?: false;
-    /**
-     * true: a read that answers only after awaiting `req.pendingRate` (registerRoutes' GET
-     * routes). Its count is then taken while the route reads, not before: one Redis round trip
-     * of latency instead of two, and nothing is answered or changed before the verdict.
-     */
-    awaitsRate?: boolean;
   }
 }
 
@@ -92,17 +84,10 @@ export function guard(keys: HubConfig['api']['keys'], limiter: RateLimiter) {
 
 function admit(keys: HubConfig['api']['keys'], limiter: RateLimiter) {
   return async (req: FastifyRequest, _reply: FastifyReply) => {
-    const { scope = 'admin', rateLimit, awaitsRate } = req.routeOptions.config;
+    const { scope = 'admin', rateLimit } = req.routeOptions.config;
     const keyed = scope !== 'public' && scope !== 'signature';
     const principal = keyed ? authenticate(keys, req.headers.authorization) : null;
-    const allowed =
-      keyed && principal && (principal.scopes.includes('admin') || principal.scopes.includes(scope as Scope));
-    if (rateLimit !== false && awaitsRate && allowed) {
-      // Only callers who would be let in: a stranger or a key without the scope still meets the
-      // limit first, so being over it tells them nothing more than before.
-      req.pendingRate = limiter(callerOf(principal.name, req.ip));
-      req.pendingRate.catch(() => undefined);
-    } else if (rateLimit !== false) {
+    if (rateLimit !== false) {
       const v = await limiter(callerOf(principal?.name ?? null, req.ip));
       if (!v.allowed) throw HubErrors.API_RATE_LIMITED.with({ retryAfterSec: v.retryAfterSec });
     }

@@ -21,12 +21,7 @@ function options(route: AnyRoute, deps: ApiDeps, routes: readonly AnyRoute[]): R
   return {
     method: route.method,
     url: route.url,
-    config: {
-      scope: route.scope,
-      ...(route.rateLimit === false ? { rateLimit: false as const } : {}),
-      // Reads take their rate count while they read (see auth.ts); writes wait for it first.
-      ...(route.method === 'GET' ? { awaitsRate: true } : {}),
-    },
+    config: { scope: route.scope, ...(route.rateLimit === false ? { rateLimit: false as const } : {}) },
     ...(route.rawBody ? { bodyLimit: route.rawBody.limit(deps) } : {}),
     handler: async (req, reply) => {
       const params = parse(route.params, req.params, 'params');
@@ -36,15 +31,7 @@ function options(route: AnyRoute, deps: ApiDeps, routes: readonly AnyRoute[]): R
       void reply.status(route.status ?? 200);
       if (route.produces && route.produces !== 'application/json')
         void reply.type(`${route.produces}; charset=utf-8`);
-      const answer = route.handler({ query, params, body, raw, deps, req, reply, routes });
-      if (req.pendingRate) {
-        // Settle the read first, so a refused request never leaves it unobserved.
-        const [verdict] = await Promise.allSettled([req.pendingRate, answer]);
-        if (verdict.status === 'rejected') throw verdict.reason;
-        if (!verdict.value.allowed)
-          throw HubErrors.API_RATE_LIMITED.with({ retryAfterSec: verdict.value.retryAfterSec });
-      }
-      const out: unknown = await answer;
+      const out: unknown = await route.handler({ query, params, body, raw, deps, req, reply, routes });
       if (!(out instanceof RawJson)) return out;
       void reply.type('application/json; charset=utf-8');
       return out.bytes;
