@@ -38,7 +38,7 @@ export async function mergeProjects(keys: readonly string[], deps: StageDeps): P
   const { store } = deps;
   const asOf = beijingDateOf(Date.now());
   const states = await store.projectStates(keys);
-  const loaded = await store.loadRecords([...new Set(states.flatMap((s) => s.members))]);
+  const loaded = await store.loadMembers([...new Set(states.flatMap((s) => s.members))]);
   const prevs = await store.getProjectsRaw(keys);
   const now = new Date().toISOString().replace(/\.\d{3}Z$/, 'Z');
   const out: number[] = keys.map(() => 0);
