@@ -1,8 +1,9 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { NormalizedRecord } from '../../src/model/record.js';
 import { DEFAULT_CHECKLISTS, archiveOf } from './archive.js';
 import { DEFAULT_THRESHOLDS, findingsOf } from './findings.js';
-import { canonicalJson, mergeProject, type Member } from './merge.js';
+import { canonicalJson, docHash, mergeProject, type Member } from './merge.js';
 import { DEFAULT_WEIGHTS, priorityOf } from './priority.js';
 
 const KEY = '150203202304000517';
@@ -361,5 +362,45 @@ describe('funding priority', () => {
     expect(building.score).toBeGreaterThan(ready.score);
     expect(ready.score).toBeGreaterThan(rest.score);
     expect(ready.facts.approvals).toEqual({ approval: true, landUse: true, constructionPermit: true });
+  });
+});
+
+describe('canonicalJson', () => {
+  /** The definition: sorted keys, undefined members left out (as JSON.stringify leaves them). */
+  const reference = (v: unknown): string => {
+    if (Array.isArray(v)) return `[${v.map((x) => reference(x) ?? '').join(',')}]`;
+    if (v && typeof v === 'object') {
+      const o = v as Record<string, unknown>;
+      return `{${Object.keys(o)
+        .filter((k) => o[k] !== undefined)
+        .sort()
+        .map((k) => `${JSON.stringify(k)}:${reference(o[k])}`)
+        .join(',')}}`;
+    }
+    return JSON.stringify(v);
+  };
+
+  it('is the sorted-key serialization, for any JSON value with undefined members', () => {
+    const value = fc.letrec((tie) => ({
+      leaf: fc.oneof(fc.string(), fc.integer(), fc.double({ noNaN: true }), fc.boolean(), fc.constant(null)),
+      node: fc.oneof(
+        { depthSize: 'small' },
+        tie('leaf'),
+        fc.array(tie('node'), { maxLength: 4 }),
+        fc.dictionary(fc.string(), fc.oneof(tie('node'), fc.constant(undefined)), { maxKeys: 5 }),
+      ),
+    })).node;
+    fc.assert(
+      fc.property(value, (v) => {
+        expect(canonicalJson(v)).toBe(reference(v));
+        expect(JSON.parse(canonicalJson(v))).toEqual(JSON.parse(JSON.stringify(v) ?? 'null'));
+      }),
+    );
+  });
+
+  it('keeps the document hashes of stored projects (so an upgrade bumps no versions)', () => {
+    expect(canonicalJson({ b: [1, { d: undefined, c: 'x' }], a: null })).toBe('{"a":null,"b":[1,{"c":"x"}]}');
+    // sha256 of '{"a":[true,"项目"],"b":1}', the first 32 hex digits.
+    expect(docHash({ b: 1, a: [true, '项目'] })).toBe('98531b7bdd5bf7716204e304bd17b729');
   });
 });

@@ -336,16 +336,21 @@ export function stageOf(
 
 /** Canonical JSON (sorted keys) and its hash: equal ledgers hash equal. */
 export function canonicalJson(v: unknown): string {
-  if (Array.isArray(v)) return `[${v.map(canonicalJson).join(',')}]`;
-  if (v && typeof v === 'object') {
-    const o = v as Record<string, unknown>;
-    return `{${Object.keys(o)
-      .filter((k) => o[k] !== undefined)
-      .sort()
-      .map((k) => `${JSON.stringify(k)}:${canonicalJson(o[k])}`)
-      .join(',')}}`;
+  // Loops and string appends rather than map/filter/join: every merge hashes its whole document.
+  if (v === null || typeof v !== 'object') return JSON.stringify(v);
+  if (Array.isArray(v)) {
+    let s = '[';
+    for (let i = 0; i < v.length; i++) s += (i > 0 ? ',' : '') + (canonicalJson(v[i]) ?? '');
+    return s + ']';
   }
-  return JSON.stringify(v);
+  const o = v as Record<string, unknown>;
+  const keys = Object.keys(o).sort();
+  let s = '{';
+  for (const k of keys) {
+    if (o[k] === undefined) continue;
+    s += (s.length > 1 ? ',' : '') + JSON.stringify(k) + ':' + canonicalJson(o[k]);
+  }
+  return s + '}';
 }
 
 export function docHash(doc: unknown): string {
