@@ -3,6 +3,7 @@ import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { z } from 'zod';
 import type { HubConfig } from '../src/config/schema.js';
+import type { MergeCache } from '../src/ledger/mergeCache.js';
 import type { LedgerStore } from '../src/ledger/store.js';
 import { JOB_SCHEMAS, STAGES, type StageName } from '../src/queues.js';
 import type { Checklists } from './merge/archive.js';
@@ -39,6 +40,8 @@ export interface StageDeps {
   ledger: { checklists: Checklists; thresholds: FindingThresholds; weights: PriorityWeights };
   /** Counters of this process (absent in tools that do not export metrics). */
   metrics?: StageMetrics;
+  /** What a merge worker keeps between merges (absent: none). */
+  mergeCache?: MergeCache;
   /** Connection factory for things that need their own connection. */
   connect: () => Redis;
   /** Aborted when the process shuts down: work that waits (a connector run held back by the backlog) stops waiting. */

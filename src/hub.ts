@@ -14,6 +14,7 @@ import { buildApi } from './api/app.js';
 import { ledgerRules } from './config/checklists.js';
 import { configSecrets } from './config/load.js';
 import type { HubConfig } from './config/schema.js';
+import { MergeCache } from './ledger/mergeCache.js';
 import { LedgerStore } from './ledger/store.js';
 import { createLogger } from './log.js';
 import { createMetrics, type HubMetrics } from './metrics/registry.js';
@@ -78,6 +79,7 @@ export async function startHub(config: HubConfig, roles: HubRoles, log?: Logger)
     findingThresholds: config.ledger.findings,
   });
   const stopping = new AbortController();
+  const stages = roles.workers === false ? [] : (roles.workers ?? [...STAGES]);
   const deps: StageDeps = {
     stopping: stopping.signal,
     metrics,
@@ -87,10 +89,12 @@ export async function startHub(config: HubConfig, roles: HubRoles, log?: Logger)
     log: logger,
     ledger: ledgerRules(config),
     connect: () => redis.connect(),
+    ...(stages.includes('merge') && config.workers.mergeCacheRecords > 0
+      ? { mergeCache: new MergeCache(config.workers.mergeCacheRecords, (s) => metrics.recordMergeCache(s)) }
+      : {}),
   };
 
   const workers: Worker[] = [];
-  const stages = roles.workers === false ? [] : (roles.workers ?? [...STAGES]);
   for (const s of stages) {
     const conc = s === 'ingest' ? 6 : config.workers.concurrency;
     workers.push(startWorker(s, PROCESSORS[s] as Processor<typeof s>, deps, redis.connect(), conc));

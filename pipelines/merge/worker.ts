@@ -35,25 +35,32 @@ export const mergeProcessor: Processor<'merge'> = async (job, deps) => {
 
 /** Merges and commits projects once: per key -1 (its members moved meanwhile: retry), 0 (unchanged) or the new version. */
 export async function mergeProjects(keys: readonly string[], deps: StageDeps): Promise<number[]> {
-  const { store } = deps;
+  const { store, mergeCache: cache } = deps;
   const asOf = beijingDateOf(Date.now());
   const states = await store.projectStates(keys);
-  const loaded = await store.loadMembers([...new Set(states.flatMap((s) => s.members))]);
-  const prevs = await store.getProjectsRaw(keys);
+  const loaded = await store.loadMembers([...new Set(states.flatMap((s) => s.members))], cache);
+  const merged = keys.map((key, i) => {
+    const ms: Member[] = states[i]!.members.flatMap((id) => {
+      const s = loaded.get(id);
+      return s && s.projectKey === key
+        ? [{ record: s.record, linkedBy: (s.linkedBy || 'budgetCode') as LinkedBy }]
+        : [];
+    });
+    const empty = ms.length === 0 || !ms.some((m) => m.record.kind === 'project');
+    // Which records the previous document had: from the cache while its hash is still the stored one.
+    const prevVersions = empty ? undefined : cache?.documentVersions(key, states[i]!.hash);
+    return { key, ms, empty, prevVersions };
+  });
+  const needPrev = merged.filter((m) => m.empty || !m.prevVersions);
+  const prevRaw = await store.getProjectsRaw(needPrev.map((m) => m.key));
+  const prevs = new Map(needPrev.map((m, j) => [m.key, prevRaw[j] ?? null]));
   const now = new Date().toISOString().replace(/\.\d{3}Z$/, 'Z');
   const out: number[] = keys.map(() => 0);
   const commits = (
     await Promise.all(
-      keys.map(async (key, i) => {
-        const ms: Member[] = states[i]!.members.flatMap((id) => {
-          const s = loaded.get(id);
-          return s && s.projectKey === key
-            ? [{ record: s.record, linkedBy: (s.linkedBy || 'budgetCode') as LinkedBy }]
-            : [];
-        });
+      merged.map(async ({ key, ms, empty, prevVersions }, i) => {
         let doc: unknown = mergeProject(key, ms, { ...deps.ledger, asOf });
-        const empty = ms.length === 0 || !ms.some((m) => m.record.kind === 'project');
-        const prev = prevs[i] ?? null;
+        const prev = prevs.get(key) ?? null;
         if (empty) {
           // No anchor: either an alias of a survivor, or records waiting for an anchor that vanished.
           const survivor = await store.resolveAlias(key);
@@ -63,18 +70,18 @@ export async function mergeProjects(keys: readonly string[], deps: StageDeps): P
             return [];
           }
         }
-        return [
-          { i, key, mrev: states[i]!.mrev, doc, empty, changed: changedRecords(prev?.doc ?? null, ms) },
-        ];
+        const before = prevVersions ?? recordVersions(prev ? JSON.parse(prev.doc) : null);
+        return [{ i, key, mrev: states[i]!.mrev, doc, empty, ms, changed: changedRecords(before, ms) }];
       }),
     )
   ).flat();
+  const hashes = commits.map((c) => docHash(c.doc));
   const versions = await store.commitProjects(
-    commits.map((c) => ({
+    commits.map((c, j) => ({
       key: c.key,
       mrev: c.mrev,
       doc: c.doc,
-      hash: docHash(c.doc),
+      hash: hashes[j]!,
       now,
       entry: { records: c.changed },
       empty: c.empty,
@@ -83,27 +90,28 @@ export async function mergeProjects(keys: readonly string[], deps: StageDeps): P
       mergeToken: mergeToken(deps.ledger, asOf),
     })),
   );
-  commits.forEach((c, j) => (out[c.i] = versions[j]!));
+  commits.forEach((c, j) => {
+    out[c.i] = versions[j]!;
+    // Committed or found unchanged: the stored document is now the one with this hash.
+    if (cache && versions[j]! >= 0 && !c.empty)
+      cache.setDocumentVersions(c.key, hashes[j]!, recordVersions(c.doc as ProjectDoc));
+  });
   return out;
 }
 
+type RecordRef = { system: string; kind: string; sourceId: string; version: string };
+const versionKey = (r: RecordRef) => `${r.system}|${r.kind}|${r.sourceId}|${r.version}`;
+
+/** `system|kind|sourceId|version` of each record a document was merged from. */
+function recordVersions(doc: { records?: RecordRef[] } | null): ReadonlySet<string> {
+  return new Set((doc?.records ?? []).map(versionKey));
+}
+
 /** The members that are new, or in a new version, since the previous document: the history entry. */
-function changedRecords(prevDoc: string | null, ms: Member[]) {
-  const prevRecords = new Set<string>(
-    prevDoc
-      ? (
-          (JSON.parse(prevDoc).records ?? []) as Array<{
-            system: string;
-            kind: string;
-            sourceId: string;
-            version: string;
-          }>
-        ).map((r) => `${r.system}|${r.kind}|${r.sourceId}|${r.version}`)
-      : [],
-  );
+function changedRecords(before: ReadonlySet<string>, ms: Member[]) {
   return ms
     .map((m) => m.record)
-    .filter((r) => !prevRecords.has(`${r.system}|${r.kind}|${r.sourceId}|${r.version}`))
+    .filter((r) => !before.has(versionKey(r)))
     .map((r) => ({
       system: r.system,
       kind: r.kind,

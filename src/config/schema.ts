@@ -151,6 +151,14 @@ export const HubConfigSchema = z.object({
         .describe(
           "A connector run fetches its next page only while fewer than this many pages wait for normalization, so a full sync never holds a whole source in Redis (the sources' cursors and tokens do not expire while a run waits).",
         ),
+      mergeCacheRecords: z
+        .number()
+        .int()
+        .min(0)
+        .default(50_000)
+        .describe(
+          'Parsed records a merge worker keeps between merges (0: none), so re-merging a project for one changed record does not read and parse its other records again: about 0.7 KB of heap each; size it to about 22 per project that receives pushes.',
+        ),
     })
     .default({
       concurrency: 4,
@@ -159,6 +167,7 @@ export const HubConfigSchema = z.object({
       stalledIntervalMs: 30_000,
       mergeDeferBacklog: 20,
       ingestBacklog: 100,
+      mergeCacheRecords: 50_000,
     })
     .describe('Pipeline workers.'),
   log: z

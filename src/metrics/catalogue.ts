@@ -43,6 +43,7 @@ export const QUEUE_STATES = ['waiting', 'prioritized', 'active', 'delayed', 'fai
 export const RECORD_STATES = ['new', 'updated', 'unchanged', 'quarantined'] as const;
 export const LEDGER_STATES = ['linked', 'unlinked', 'pending', 'superseded', 'quarantined'] as const;
 export const RUN_STATES = ['ok', 'failed'] as const;
+export const CACHE_STATES = ['hit', 'miss'] as const;
 
 export const METRICS_CATALOGUE = [
   // ---- connectors ----------------------------------------------------------------------
@@ -134,6 +135,14 @@ export const METRICS_CATALOGUE = [
     source: 'event',
     buckets: JOB_BUCKETS,
     help: 'Processing time of each job attempt, completed or failed, in this process.',
+  },
+  {
+    name: 'hub_merge_cache_records_total',
+    type: 'counter',
+    labels: ['state'],
+    states: CACHE_STATES,
+    source: 'event',
+    help: 'Member records the merges of this process took from its cache (`hit`) or read and parsed from Redis (`miss`); while misses dominate a steady push load, raise `workers.mergeCacheRecords`.',
   },
   {
     name: 'hub_queue_jobs',

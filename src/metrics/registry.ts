@@ -6,7 +6,7 @@ import type { LedgerStore } from '../ledger/store.js';
 import { beijingDateOf } from '../model/time.js';
 import { STAGES } from '../queues.js';
 import { buildMetrics, type Collectors } from './build.js';
-import { LEDGER_STATES, QUEUE_STATES, RECORD_STATES, RUN_STATES } from './catalogue.js';
+import { CACHE_STATES, LEDGER_STATES, QUEUE_STATES, RECORD_STATES, RUN_STATES } from './catalogue.js';
 import { coalesce } from './coalesce.js';
 import { lagSeconds } from './connectors.js';
 import { cachedFindings, countFindings } from './findings.js';
@@ -44,6 +44,8 @@ export interface HubMetrics {
   /** Records normalized in this process, by outcome (fed by the normalize stage, for every run). */
   recordRecords(system: string, tally: Pick<RunStats, 'new' | 'updated' | 'unchanged' | 'quarantined'>): void;
   recordDelivery(subscriber: string, ok: boolean): void;
+  /** A member record a merge took from the merge cache (`hit`) or read from Redis (`miss`). */
+  recordMergeCache(state: (typeof CACHE_STATES)[number]): void;
   /** Seconds since the oldest change not yet delivered to `subscriber` was made; 0 when none waits. */
   setOldestUndelivered(subscriber: string, seconds: number): void;
   /** The Prometheus text exposition; rejects when Redis cannot be read. */
@@ -146,6 +148,7 @@ export function createMetrics(deps: MetricsDeps): HubMetrics {
     failed: m.counter('hub_stage_jobs_failed_total'),
     duration: m.histogram('hub_stage_job_duration_seconds'),
   };
+  const mergeCache = m.counter('hub_merge_cache_records_total');
   const deliveries = m.counter('hub_webhook_deliveries_total');
   const deliveryFailures = m.counter('hub_webhook_delivery_failures_total');
   const oldestUndelivered = m.gauge('hub_webhook_oldest_undelivered_age_seconds');
@@ -156,6 +159,7 @@ export function createMetrics(deps: MetricsDeps): HubMetrics {
     fetched.inc({ system }, 0);
     runDuration.zero({ system });
   }
+  for (const state of CACHE_STATES) mergeCache.inc({ state }, 0);
   for (const s of STAGES) {
     stage.processed.inc({ stage: s }, 0);
     stage.failed.inc({ stage: s }, 0);
@@ -173,6 +177,9 @@ export function createMetrics(deps: MetricsDeps): HubMetrics {
     },
     recordRecords(system, tally) {
       for (const state of RECORD_STATES) records.inc({ system, state }, tally[state]);
+    },
+    recordMergeCache(state) {
+      mergeCache.inc({ state });
     },
     recordDelivery(subscriber, ok) {
       deliveries.inc({ subscriber });
