@@ -155,9 +155,9 @@ export const HubConfigSchema = z.object({
         .number()
         .int()
         .min(0)
-        .default(50_000)
+        .default(0)
         .describe(
-          'Parsed records a merge worker keeps between merges (0: none), so re-merging a project for one changed record does not read and parse its other records again: about 0.7 KB of heap each; size it to about 22 per project that receives pushes.',
+          'Parsed records a merge worker keeps between merges (0: none), so re-merging a project for one changed record does not read and parse its other records again. About 0.7 KB of heap each; worth it only when it holds the records of the projects that receive pushes (about 33 each): smaller, it misses and costs CPU and memory.',
         ),
     })
     .default({
@@ -167,7 +167,7 @@ export const HubConfigSchema = z.object({
       stalledIntervalMs: 30_000,
       mergeDeferBacklog: 20,
       ingestBacklog: 100,
-      mergeCacheRecords: 50_000,
+      mergeCacheRecords: 0,
     })
     .describe('Pipeline workers.'),
   log: z
