@@ -71,7 +71,7 @@ export async function mergeProjects(keys: readonly string[], deps: StageDeps): P
           }
         }
         const before = prevVersions ?? recordVersions(prev ? JSON.parse(prev.doc) : null);
-        return [{ i, key, mrev: states[i]!.mrev, doc, empty, ms, changed: changedRecords(before, ms) }];
+        return [{ i, key, mrev: states[i]!.mrev, doc, empty, changed: changedRecords(before, ms) }];
       }),
     )
   ).flat();

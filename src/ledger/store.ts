@@ -31,6 +31,13 @@ export interface StatsGroup {
   money: Record<string, number>;
 }
 
+/** What a merge reads of one member record. */
+export interface MemberRead {
+  record: NormalizedRecord;
+  projectKey: string | null;
+  linkedBy: string | null;
+}
+
 /** A project's stored document (JSON text) and publication state. */
 export interface RawProject {
   doc: string;
@@ -124,6 +131,16 @@ export class LedgerStore {
   }
 
   /**
+   * A pipeline typed with the ledger's scripts: ioredis queues the commands of defineScripts in
+   * pipelines too, but its types do not say so.
+   */
+  private scriptPipeline() {
+    return this.redis.pipeline() as unknown as LedgerCommands & {
+      exec(): Promise<[Error | null, unknown][]>;
+    };
+  }
+
+  /**
    * Stored bodies are not validated again: only upsertRecords writes them, from records that
    * normalize validated, and a schema pass per read was a tenth of a merge's CPU.
    */
@@ -164,14 +181,8 @@ export class LedgerStore {
    * the hub's hottest read. With a cache, members it holds are read without their body, and
    * only those whose content hash moved meanwhile are read again with it.
    */
-  async loadMembers(
-    ids: string[],
-    cache?: MergeCache,
-  ): Promise<Map<string, { record: NormalizedRecord; projectKey: string | null; linkedBy: string | null }>> {
-    const out = new Map<
-      string,
-      { record: NormalizedRecord; projectKey: string | null; linkedBy: string | null }
-    >();
+  async loadMembers(ids: string[], cache?: MergeCache): Promise<Map<string, MemberRead>> {
+    const out = new Map<string, MemberRead>();
     let todo = ids;
     for (let round = 0; todo.length > 0; round++) {
       // The second round asks for the bodies the cache turned out not to have.
@@ -215,9 +226,7 @@ export class LedgerStore {
   async quarantine(entries: QuarantineEntry[]): Promise<number> {
     if (entries.length === 0) return 0;
     const k = this.keys;
-    const p = this.redis.pipeline() as unknown as LedgerCommands & {
-      exec(): Promise<[Error | null, unknown][]>;
-    };
+    const p = this.scriptPipeline();
     for (const e of entries) {
       const id = createHash('sha256')
         .update(`${e.system}\n${e.kind ?? ''}\n${e.sourceId ?? ''}\n${JSON.stringify(e.raw)}`)
@@ -528,9 +537,7 @@ export class LedgerStore {
   ): Promise<number[]> {
     if (items.length === 0) return [];
     const k = this.keys;
-    const p = this.redis.pipeline() as unknown as LedgerCommands & {
-      exec(): Promise<[Error | null, unknown][]>;
-    };
+    const p = this.scriptPipeline();
     for (const it of items) {
       void p.commitProject(
         k.project(it.key),
@@ -566,9 +573,7 @@ export class LedgerStore {
    */
   async settleProjects(keys: readonly string[], mergeToken: string): Promise<boolean[]> {
     if (keys.length === 0) return [];
-    const p = this.redis.pipeline() as unknown as LedgerCommands & {
-      exec(): Promise<[Error | null, unknown][]>;
-    };
+    const p = this.scriptPipeline();
     for (const key of keys)
       void p.settleProject(this.keys.project(key), this.keys.needMerge, key, mergeToken);
     return (await p.exec()).map(([err, v]) => {
@@ -721,9 +726,7 @@ export class LedgerStore {
   ): Promise<number[]> {
     if (entries.length === 0) return [];
     const k = this.keys;
-    const p = this.redis.pipeline() as unknown as LedgerCommands & {
-      exec(): Promise<[Error | null, unknown][]>;
-    };
+    const p = this.scriptPipeline();
     for (const e of entries)
       p.appendChange(
         k.changes,
