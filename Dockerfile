@@ -15,5 +15,5 @@ COPY --from=build /app/src/ledger/scripts ./src/ledger/scripts
 COPY --from=build /app/package.json ./package.json
 COPY config ./config
 USER node
-ENTRYPOINT ["node", "dist/src/cli/main.js"]
+ENTRYPOINT ["node", "--no-memory-reducer", "dist/src/cli/main.js"]
 CMD ["serve"]

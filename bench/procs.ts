@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
+import { HUB_NODE_FLAGS } from '../src/cli/nodeFlags.js';
 
 /**
  * Hub processes started by the bench (`hub worker`, `hub serve`): output kept for failure
@@ -22,11 +23,15 @@ export function spawnHub(root: string, args: string[]): HubChild {
   const prof = process.env['BENCH_CPU_PROF']
     ? ['--cpu-prof', `--cpu-prof-dir=${process.env['BENCH_CPU_PROF']}`]
     : [];
-  const proc = spawn(process.execPath, [...prof, '--import', 'tsx', 'src/cli/main.ts', ...args], {
-    cwd: root,
-    env: { ...process.env, REDIS_URL: '' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const proc = spawn(
+    process.execPath,
+    [...HUB_NODE_FLAGS, ...prof, '--import', 'tsx', 'src/cli/main.ts', ...args],
+    {
+      cwd: root,
+      env: { ...process.env, REDIS_URL: '' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   if (proc.pid === undefined) throw new Error('could not start a hub process');
   const lines: string[] = [];
   const listeners = new Set<(l: string) => void>();

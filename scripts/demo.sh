@@ -9,4 +9,4 @@ if ! command -v redis-server >/dev/null 2>&1; then
 fi
 [ -d node_modules ] || npm ci --no-audit --no-fund
 npm run build --silent
-exec node dist/src/cli/main.js demo "$@"
+exec node --no-memory-reducer dist/src/cli/main.js demo "$@"

@@ -5,6 +5,7 @@ import { randomBytes } from 'node:crypto';
 import { pino } from 'pino';
 import { stringify } from 'yaml';
 import { afterAll, describe, expect, inject, it } from 'vitest';
+import { HUB_NODE_FLAGS } from '../src/cli/nodeFlags.js';
 import { waitForDrain } from '../pipelines/sweep.js';
 import { loadChecklists } from '../src/config/checklists.js';
 import { parseConfig } from '../src/config/load.js';
@@ -56,7 +57,7 @@ describe('readiness', () => {
 });
 
 describe('graceful shutdown', () => {
-  it('hub serve exits 0 within its deadline on SIGTERM', async () => {
+  it('hub serve exits 0 within its deadline on SIGTERM (started like the launchers: no flag warning)', async () => {
     const cfg = join(dir, 'serve.yaml');
     writeFileSync(
       cfg,
@@ -64,7 +65,7 @@ describe('graceful shutdown', () => {
     );
     const child = spawnChild(
       process.execPath,
-      ['--import', 'tsx', 'src/cli/main.ts', 'serve', '--config', cfg],
+      [...HUB_NODE_FLAGS, '--import', 'tsx', 'src/cli/main.ts', 'serve', '--config', cfg],
       {
         env: { ...process.env, REDIS_URL: inject('redisUrl'), LOG_FORMAT: 'json' },
         deadlineMs: 60_000,
@@ -76,6 +77,7 @@ describe('graceful shutdown', () => {
     const exit = await child.exited;
     expect(exit).toEqual({ code: 0, signal: null });
     expect(Date.now() - t).toBeLessThan(20_000);
+    expect(child.stdout.filter((l) => l.includes('V8 flags'))).toEqual([]);
   }, 60_000);
 });
 

@@ -1,4 +1,4 @@
-#!/usr/bin/env node
+#!/usr/bin/env -S node --no-memory-reducer
 import { randomBytes } from 'node:crypto';
 import { Command, Option } from 'commander';
 import { sha256Hex } from '../api/auth.js';
@@ -14,6 +14,7 @@ import { SystemId, SYSTEMS } from '../model/systems.js';
 import { STAGES, type StageName } from '../queues.js';
 import { sandboxConnectors, startSandbox } from '../sandbox/index.js';
 import { formatSummary, syncOnce } from './syncOnce.js';
+import { missingNodeFlags } from './nodeFlags.js';
 
 const program = new Command('hub')
   .description('Project-ledger hub: pulls six government systems into one golden project ledger')
@@ -42,6 +43,16 @@ function onShutdown(hub: Hub, extra?: () => Promise<void>) {
   process.on('SIGINT', () => stop('SIGINT'));
 }
 
+/** Long-running commands say so when started by a launcher that left out HUB_NODE_FLAGS. */
+function warnOnMissingFlags(hub: Hub) {
+  const missing = missingNodeFlags(process.execArgv);
+  if (missing.length > 0)
+    hub.log.warn(
+      { missing },
+      'node started without the V8 flags the hub is tuned for: latency after idle periods is higher (README, Performance and scale)',
+    );
+}
+
 program
   .command('serve')
   .description('run API + workers + scheduler in one process (or some of those roles)')
@@ -58,6 +69,7 @@ program
       scheduler: roles.has('scheduler'),
     });
     hub.log.info({ url: hub.apiUrl }, 'hub serving');
+    warnOnMissingFlags(hub);
     onShutdown(hub);
   });
 
@@ -72,6 +84,7 @@ program
     for (const s of stages) if (!STAGES.includes(s)) throw new Error(`unknown stage ${s}`);
     const hub = await startHub(cfg, { workers: stages });
     hub.log.info({ stages }, 'workers running');
+    warnOnMissingFlags(hub);
     onShutdown(hub);
   });
 
@@ -217,6 +230,7 @@ program
       connectors: sandboxConnectors(sandbox.urls),
     });
     const hub = await startHub(cfg, { api: true, workers: [...STAGES], scheduler: false });
+    warnOnMissingFlags(hub);
     onShutdown(hub, () => sandbox.close());
     const rows = await syncOnce(hub, [...SYSTEMS], { full: false });
     console.log(formatSummary(rows));

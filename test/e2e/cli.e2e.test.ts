@@ -190,6 +190,9 @@ describe('hub command line', () => {
       };
       expect(project.records.length).toBeGreaterThan(0);
       expect(typeof project.money['totalInvestmentFen']).toBe('number');
+      // Started here without HUB_NODE_FLAGS: the hub says which are missing.
+      const warning = out.split('\n').find((l) => l.includes('V8 flags'));
+      expect(JSON.parse(warning!)).toMatchObject({ level: 40, missing: ['--no-memory-reducer'] });
     } finally {
       const exited = new Promise((r) => p.once('exit', r));
       p.kill('SIGTERM');
