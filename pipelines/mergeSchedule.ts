@@ -7,12 +7,21 @@ import { enqueueSet } from './sweep.js';
  * batches, and each would trigger another merge. So under a backlog the projects are left in the
  * merge outbox (commitLinks-var.lua put them there) and merged once when the flow settles; with the
  * pipeline idle they are merged at once, so a single push reaches the change feed without delay.
+ *
+ * Two exceptions keep a long load from hiding other changes: live changes (`live`: a smart-city
+ * push, a manual link) are merged at once whatever the backlog, and deferred merges wait at most
+ * `workers.mergeDeferMaxMs` — past that the outbox is merged even while the load goes on.
  */
-export async function requestMerges(deps: StageDeps, keys: Iterable<string>): Promise<'now' | 'deferred'> {
+export async function requestMerges(
+  deps: StageDeps,
+  keys: Iterable<string>,
+  opts: { live?: boolean } = {},
+): Promise<'now' | 'deferred'> {
   const all = [...keys];
   if (all.length === 0) return 'now';
-  if ((await upstreamBacklog(deps)) >= deps.config.workers.mergeDeferBacklog) {
-    await deps.store.redis.set(deps.store.keys.mergeDeferred, '1');
+  if (!opts.live && (await upstreamBacklog(deps)) >= deps.config.workers.mergeDeferBacklog) {
+    // NX: the flag keeps the moment the oldest deferred merge was left, which bounds its wait.
+    await deps.store.redis.set(deps.store.keys.mergeDeferred, String(Date.now()), 'NX');
     return 'deferred';
   }
   await deps.queues.addIds('merge', all);
@@ -21,14 +30,18 @@ export async function requestMerges(deps: StageDeps, keys: Iterable<string>): Pr
 }
 
 /**
- * Enqueues the merges left in the outbox while the pipeline was busy, once it no longer is.
- * Called after link jobs and on a timer in processes that run link workers (the last link job of
- * a burst may itself have seen a backlog). Returns the number of projects enqueued.
+ * Enqueues the merges left in the outbox while the pipeline was busy, once it no longer is or the
+ * oldest has waited `workers.mergeDeferMaxMs`. Called after link jobs and on a timer in processes
+ * that run link workers (the last link job of a burst may itself have seen a backlog). Returns the
+ * number of projects enqueued.
  */
-export async function settleDeferredMerges(deps: StageDeps): Promise<number> {
+export async function settleDeferredMerges(deps: StageDeps, nowMs = Date.now()): Promise<number> {
   const { store } = deps;
-  if ((await store.redis.exists(store.keys.mergeDeferred)) === 0) return 0;
-  if ((await upstreamBacklog(deps)) >= deps.config.workers.mergeDeferBacklog) return 0;
+  const since = await store.redis.get(store.keys.mergeDeferred);
+  if (since === null) return 0;
+  // A flag without a time (written by an earlier version) counts as overdue.
+  const overdue = !(nowMs - Number(since) < deps.config.workers.mergeDeferMaxMs);
+  if (!overdue && (await upstreamBacklog(deps)) >= deps.config.workers.mergeDeferBacklog) return 0;
   // GETDEL: of several processes settling at once, one sweeps.
   if ((await store.redis.getdel(store.keys.mergeDeferred)) === null) return 0;
   return enqueueSet(store, deps.queues, store.keys.needMerge, 'merge');

@@ -85,14 +85,19 @@ export class Queues {
     return this.q[stage].add(stage, data, opts);
   }
 
-  /** Adds id-carrying jobs in batches of BATCH. */
-  async addIds(stage: 'link' | 'merge' | 'publish', ids: Iterable<string>): Promise<void> {
+  /** Adds id-carrying jobs in batches of BATCH; `live` marks link jobs of live changes (LinkJob.live). */
+  async addIds(
+    stage: 'link' | 'merge' | 'publish',
+    ids: Iterable<string>,
+    opts: { live?: boolean } = {},
+  ): Promise<void> {
     const all = [...new Set(ids)];
     if (all.length === 0) return;
     const jobs = [];
     for (let i = 0; i < all.length; i += BATCH) {
       const chunk = all.slice(i, i + BATCH);
-      jobs.push({ name: stage, data: stage === 'link' ? { ids: chunk } : { keys: chunk } });
+      const live = stage === 'link' && opts.live ? { live: true } : {};
+      jobs.push({ name: stage, data: stage === 'link' ? { ids: chunk, ...live } : { keys: chunk } });
     }
     await this.q[stage].addBulk(jobs);
   }

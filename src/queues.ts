@@ -20,10 +20,19 @@ export const NormalizeJob = z.object({
   raws: z.array(z.unknown()),
   runId: z.string().nullable(),
   receivedAt: z.string(),
+  /** Records that arrived on their own (a smart-city push), not from a connector run: see LinkJob.live. */
+  live: z.boolean().optional(),
 });
 export type NormalizeJob = z.infer<typeof NormalizeJob>;
 
-export const LinkJob = z.object({ ids: z.array(z.string()).min(1) });
+export const LinkJob = z.object({
+  ids: z.array(z.string()).min(1),
+  /**
+   * A live change (a push, a manual link): its projects are merged at once even while a load
+   * keeps the pipeline busy, instead of waiting with the load's merges for the backlog to clear.
+   */
+  live: z.boolean().optional(),
+});
 export type LinkJob = z.infer<typeof LinkJob>;
 
 export const MergeJob = z.object({ keys: z.array(z.string()).min(1) });

@@ -52,6 +52,9 @@ describe('smart-city push endpoint', () => {
     const res = await post(body, now);
     expect(res.statusCode).toBe(202);
     await waitForDrain(hub.store, hub.queues, { timeoutMs: 20_000 });
+    // Pushed events are live changes: their merges never wait behind a load (mergeSchedule.ts).
+    const pages = await hub.queues.q.normalize.getJobs(['completed']);
+    expect(pages.map((j) => (j.data as { live?: boolean }).live)).toEqual([true]);
     const acct = await hub.store.accounting();
     // 130 % is out of range: quarantined; the other waits for its site.
     expect(acct['smartcity']).toMatchObject({ received: 2, unlinked: 1, quarantined: 1 });

@@ -1,9 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { requestMerges, settleDeferredMerges } from '../pipelines/mergeSchedule.js';
 import { mergeProcessor } from '../pipelines/merge/worker.js';
+import { normalizeProcessor } from '../pipelines/normalize/worker.js';
 import { waitForDrain } from '../pipelines/sweep.js';
 import type { Hub } from '../src/hub.js';
 import { budgetPage, testHub } from './helpers/hub.js';
+import { until } from './helpers/poll.js';
 import { xmk, zb } from './helpers/budgetRecords.js';
 
 /** Merges are settled without a re-read when nothing moved, and deferred while records pour in. */
@@ -51,8 +53,10 @@ describe('merge scheduling', () => {
         await queues.add('normalize', budgetPage('ZB.QUERY', [zb(`ZBX${i}`, KEY, '1.00')]));
       await store.redis.sadd(store.keys.needMerge, KEY);
       const mergesBefore = await queues.q.merge.getJobCountByTypes('waiting', 'active', 'completed');
+      const before = Date.now();
       expect(await requestMerges(hub.deps, [KEY])).toBe('deferred');
-      expect(await store.redis.get(store.keys.mergeDeferred)).toBe('1');
+      // The flag keeps when the oldest deferred merge was left.
+      expect(Number(await store.redis.get(store.keys.mergeDeferred))).toBeGreaterThanOrEqual(before);
       expect(await queues.q.merge.getJobCountByTypes('waiting', 'active', 'completed')).toBe(mergesBefore);
       // Still busy: nothing is settled yet.
       expect(await settleDeferredMerges(hub.deps)).toBe(0);
@@ -67,6 +71,64 @@ describe('merge scheduling', () => {
     const p = await store.getProjectRaw(KEY);
     const records = (JSON.parse(p!.doc).records as Array<{ sourceId: string }>).map((r) => r.sourceId);
     expect(records).toEqual(expect.arrayContaining(['ZBX0', 'ZBX1', 'ZBX2']));
+  });
+
+  /** Three normalize jobs held waiting: the backlog a long load keeps up (mergeDeferBacklog is 3 here). */
+  async function underLoad(fn: () => Promise<void>) {
+    const { store, queues } = hub.deps;
+    await queues.q.normalize.pause();
+    try {
+      for (let i = 0; i < 3; i++)
+        await queues.add('normalize', budgetPage('ZB.QUERY', [zb(`ZBLOAD${i}`, KEY, '1.00')]));
+      await fn();
+    } finally {
+      await queues.q.normalize.resume();
+    }
+    await waitForDrain(store, queues, { timeoutMs: 30_000 });
+  }
+  const docRecords = async () => {
+    const p = await hub.store.getProjectRaw(KEY);
+    return (JSON.parse(p!.doc).records as Array<{ sourceId: string }>).map((r) => r.sourceId);
+  };
+  const linkedTo = async (id: string) =>
+    (await hub.store.redis.hexists(hub.store.keys.projectMembers(KEY), id)) === 1;
+
+  it('merges a live change at once while a load keeps the pipeline busy; a load record waits', async () => {
+    const { store } = hub.deps;
+    await underLoad(async () => {
+      // A record of the load: linked, its merge left in the outbox.
+      await normalizeProcessor(budgetPage('ZB.QUERY', [zb('ZBBULK', KEY, '3.00')]), hub.deps, {} as never);
+      await until(() => linkedTo('budget|indicator|ZBBULK'), 10_000, 'ZBBULK linked');
+      await until(async () => (await store.redis.exists(store.keys.mergeDeferred)) === 1, 10_000, 'deferred');
+      expect(await docRecords()).not.toContain('ZBBULK');
+      // A live one (a push carries live: true) goes through normalize, link and merge at once.
+      const live = { ...budgetPage('ZB.QUERY', [zb('ZBLIVE', KEY, '2.00')]), live: true };
+      await normalizeProcessor(live, hub.deps, {} as never);
+      await until(async () => (await docRecords()).includes('ZBLIVE'), 10_000, 'ZBLIVE merged');
+      // Still under load: the backlog is there, and only the live change moved the merge on.
+      expect(await hub.deps.queues.q.normalize.getWaitingCount()).toBe(3);
+    });
+    expect(await docRecords()).toEqual(expect.arrayContaining(['ZBBULK', 'ZBLIVE', 'ZBLOAD0']));
+  });
+
+  it('merges deferred projects once the oldest has waited workers.mergeDeferMaxMs, load or not', async () => {
+    const { store, config } = hub.deps;
+    await underLoad(async () => {
+      await store.redis.sadd(store.keys.needMerge, KEY);
+      expect(await requestMerges(hub.deps, [KEY])).toBe('deferred');
+      const since = Number(await store.redis.get(store.keys.mergeDeferred));
+      const maxMs = config.workers.mergeDeferMaxMs;
+      expect(maxMs).toBe(300_000);
+      expect(await settleDeferredMerges(hub.deps, since + maxMs - 1)).toBe(0);
+      expect(await store.redis.sismember(store.keys.needMerge, KEY)).toBe(1);
+      expect(await settleDeferredMerges(hub.deps, since + maxMs)).toBeGreaterThanOrEqual(1);
+      expect(await store.redis.exists(store.keys.mergeDeferred)).toBe(0);
+      await until(
+        async () => (await store.redis.sismember(store.keys.needMerge, KEY)) === 0,
+        10_000,
+        'the overdue merge done',
+      );
+    });
   });
 
   it('merges at once when the pipeline is idle', async () => {

@@ -127,8 +127,8 @@ export const linkProcessor: Processor<'link'> = async (job, deps) => {
     );
     if (moved) again.add(d.s.id);
   });
-  await deps.queues.addIds('link', again);
-  await requestMerges(deps, merges);
+  await deps.queues.addIds('link', again, { live: job.live });
+  await requestMerges(deps, merges, { live: job.live });
   return { linked: stored.length, requeued: again.size };
 };
 

@@ -29,7 +29,7 @@ export const normalizeProcessor: Processor<'normalize'> = async (job, deps) => {
     else tally.unchanged++;
     if (s === 'NEW' || s === 'UPDATED' || s === 'REARM') toLink.push(recordId(records[i]!));
   });
-  await deps.queues.addIds('link', toLink);
+  await deps.queues.addIds('link', toLink, { live: job.live });
   deps.metrics?.recordRecords(job.system, tally);
   if (job.runId) {
     const key = `${deps.store.keys.prefix}:run:${job.runId}`;

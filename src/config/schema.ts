@@ -143,6 +143,14 @@ export const HubConfigSchema = z.object({
         .describe(
           'While at least this many normalize and link jobs wait, projects are merged once when the backlog clears instead of after every batch of their records.',
         ),
+      mergeDeferMaxMs: z
+        .number()
+        .int()
+        .min(1_000)
+        .default(300_000)
+        .describe(
+          'The longest a deferred merge waits for the backlog to clear: past it, the projects left waiting are merged while the load goes on (each such round merges them again as more of their records arrive). Live changes (pushes, manual links) are never deferred.',
+        ),
       ingestBacklog: z
         .number()
         .int()
@@ -166,6 +174,7 @@ export const HubConfigSchema = z.object({
       lockDurationMs: 30_000,
       stalledIntervalMs: 30_000,
       mergeDeferBacklog: 20,
+      mergeDeferMaxMs: 300_000,
       ingestBacklog: 100,
       mergeCacheRecords: 0,
     })

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { waitForDrain } from '../../pipelines/sweep.js';
 import { syncOnce } from '../../src/cli/syncOnce.js';
 import type { Hub } from '../../src/hub.js';
+import { recordId } from '../../src/model/record.js';
 import { SYSTEMS } from '../../src/model/systems.js';
 import { sandboxConnectors, startSandbox, type Sandbox } from '../../src/sandbox/index.js';
 import type { ExpectedLink, Wave } from '../../src/sandbox/world/types.js';
@@ -82,6 +83,10 @@ describe('manual links', () => {
     expect(res.status).toBe(202);
     expect(res.body).toMatchObject({ projectKey: target, status: 'accepted' });
     await drain();
+    // An operator's link is a live change: merged at once, never deferred behind a load.
+    const linkJobs = await hub.queues.q.link.getJobs(['completed']);
+    const ours = linkJobs.find((j) => (j.data as { ids: string[] }).ids.includes(recordId(refOf(subsidy))));
+    expect((ours?.data as { live?: boolean } | undefined)?.live).toBe(true);
     const expected = { ...refOf(subsidy), linkedBy: 'manual' };
     expect((await project(target)).records).toContainEqual(expect.objectContaining(expected));
     const after = await hub.store.accounting();

@@ -105,6 +105,7 @@ export default defineRoute({
         raws: parsed.body.events,
         runId: null,
         receivedAt: new Date().toISOString(),
+        live: true,
       });
     } catch (e) {
       // Not enqueued: let the platform retry this exact delivery.

@@ -34,7 +34,7 @@ export default defineRoute({
     const target = (await store.resolveAlias(b.projectKey)) ?? b.projectKey;
     if (!(await store.getProjectRaw(target))) throw HubErrors.API_NOT_FOUND(`project ${b.projectKey}`);
     await store.setManualLink(id, target);
-    await deps.queues.addIds('link', [id]);
+    await deps.queues.addIds('link', [id], { live: true });
     return { ...b, projectKey: target, status: 'accepted' as const };
   },
 });
