@@ -96,8 +96,9 @@ export class Queues {
     const jobs = [];
     for (let i = 0; i < all.length; i += BATCH) {
       const chunk = all.slice(i, i + BATCH);
-      const live = stage === 'link' && opts.live ? { live: true } : {};
-      jobs.push({ name: stage, data: stage === 'link' ? { ids: chunk, ...live } : { keys: chunk } });
+      const data =
+        stage !== 'link' ? { keys: chunk } : opts.live ? { ids: chunk, live: true } : { ids: chunk };
+      jobs.push({ name: stage, data });
     }
     await this.q[stage].addBulk(jobs);
   }

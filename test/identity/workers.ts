@@ -2,6 +2,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { stringify } from 'yaml';
+import { HUB_NODE_FLAGS } from '../../src/cli/nodeFlags.js';
 import type { Child, ChildGroup } from '../helpers/processes.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -38,6 +39,7 @@ export function spawnHubWorker(
   return group.spawn(
     process.execPath,
     [
+      ...HUB_NODE_FLAGS,
       '--import',
       'tsx',
       'src/cli/main.ts',
