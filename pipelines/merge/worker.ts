@@ -10,7 +10,7 @@ const MAX_TRIES = 10;
 /**
  * merge: recompute each project's golden record from all its records and commit it with
  * optimistic concurrency — the commit succeeds only if the project's member revision is the one
- * the merge read; otherwise it reads again and recomputes (see commitProject-8.lua). The projects
+ * the merge read; otherwise it reads again and recomputes (see commitProjects-var.lua). The projects
  * of a job take each step together, one round trip per step for all of them.
  */
 export const mergeProcessor: Processor<'merge'> = async (job, deps) => {

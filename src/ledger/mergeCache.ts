@@ -9,7 +9,7 @@ import type { NormalizedRecord } from '../model/record.js';
  * inflating and parsing the 21 unchanged ones, and the previous document to find which record
  * changed, was most of a merge's CPU. Both caches are keyed by a hash that is written together
  * with what it stands for — a record's body with its `h` (upsertRecords-var.lua), a document
- * with its `hash` (commitProject-8.lua) — so an entry is current exactly while the stored hash
+ * with its `hash` (commitProjects-var.lua) — so an entry is current exactly while the stored hash
  * equals the cached one, and the merge reads the small hash first and the big value only when
  * it moved.
  *

@@ -21,20 +21,20 @@ const dir = [join(here, 'scripts'), join(here, '../../../src/ledger/scripts')].f
 const SCRIPTS = {
   upsertRecords: 'upsertRecords-var.lua',
   commitLinks: 'commitLinks-var.lua',
-  commitProject: 'commitProject-8.lua',
+  commitProjects: 'commitProjects-var.lua',
   appendChange: 'appendChange-5.lua',
   quarantineRecord: 'quarantineRecord-4.lua',
-  settleProject: 'settleProject-2.lua',
+  settleProjects: 'settleProjects-var.lua',
 } as const;
 
 export interface LedgerCommands {
   /** Variable number of keys: the first argument is the key count. */
   upsertRecords(...args: (string | number | Buffer)[]): Promise<string[]>;
   commitLinks(...args: (string | number)[]): Promise<string[]>;
-  commitProject(...args: (string | number | Buffer)[]): Promise<number>;
+  commitProjects(...args: (string | number | Buffer)[]): Promise<number[]>;
   appendChange(...args: (string | number | Buffer)[]): Promise<number>;
   quarantineRecord(...args: (string | number)[]): Promise<number>;
-  settleProject(...args: (string | number)[]): Promise<number>;
+  settleProjects(...args: (string | number)[]): Promise<number[]>;
 }
 
 export function defineScripts(redis: Redis): Redis & LedgerCommands {

@@ -60,7 +60,7 @@ describe('the ledger store in Redis', () => {
     });
   });
 
-  /** commitProject-8.lua keeps each version's doc once: in the project, or in its history element. */
+  /** commitProjects-var.lua keeps each version's doc once: in the project, or in its history element. */
   describe('project history', () => {
     it('gives every version its own doc while storing each doc once', async () => {
       const s = hub.store;
@@ -104,6 +104,71 @@ describe('the ledger store in Redis', () => {
         0,
       );
       expect(await s.redis.llen(s.keys.projectHistory(key))).toBe(3);
+    });
+  });
+
+  /** A merge job's projects are committed in one script call that writes shared keys once. */
+  describe('committing a job of projects', () => {
+    const item = (key: string, mrev: string, sector: string, fen: number, score: number | null) => ({
+      key,
+      mrev,
+      doc: { projectKey: key, sector, fen },
+      hash: `h-${key}-${sector}-${fen}`,
+      now: '2026-11-24T00:00:00Z',
+      entry: { records: [] },
+      empty: false,
+      contribution: { groups: { sector, all: 'all' }, money: { totalInvestmentFen: fen } },
+      priorityScore: score,
+      mergeToken: 't',
+    });
+
+    it('keeps /stats the sum over its projects, skipping only the item whose members moved', async () => {
+      const s = hub.store;
+      const sum = () => s.redis.hgetall(s.keys.stats);
+      await s.redis.del(s.keys.stats);
+      await s.redis.hset(s.keys.project('J3'), 'mrev', '7');
+      const rev0 = Number((await s.redis.get(s.keys.statsRevision)) ?? 0);
+
+      // J3's merge read mrev 6, but a link moved it to 7 meanwhile: -1, and nothing of J3 is written.
+      expect(
+        await s.commitProjects([
+          item('J1', '0', '交通', 100, 5),
+          item('J2', '0', '交通', 250, null),
+          item('J3', '6', '水利', 1_000, 9),
+        ]),
+      ).toEqual([1, 1, -1]);
+      expect(await sum()).toEqual({
+        'sector\x1f交通\x1fcount': '2',
+        'sector\x1f交通\x1ftotalInvestmentFen': '350',
+        'all\x1fall\x1fcount': '2',
+        'all\x1fall\x1ftotalInvestmentFen': '350',
+      } as Record<string, string>);
+      expect(Number(await s.redis.get(s.keys.statsRevision))).toBe(rev0 + 1);
+      expect(await s.redis.zrange(s.keys.projects, 0, -1)).toEqual(expect.arrayContaining(['J1', 'J2']));
+      expect(await s.redis.zscore(s.keys.projects, 'J3')).toBeNull();
+      expect(await s.redis.sismember(s.keys.needPublish, 'J3')).toBe(0);
+      expect((await s.listByPriority(null, 10)).map((p) => p.key)).toContain('J1');
+
+      // J1 moves to another sector, J2 is unchanged (no write, no version), J3 retries and lands.
+      expect(
+        await s.commitProjects([
+          item('J1', '0', '水利', 100, 6),
+          item('J2', '0', '交通', 250, null),
+          item('J3', '7', '水利', 1_000, 9),
+        ]),
+      ).toEqual([2, 0, 1]);
+      expect(await sum()).toEqual({
+        'sector\x1f交通\x1fcount': '1',
+        'sector\x1f交通\x1ftotalInvestmentFen': '250',
+        'sector\x1f水利\x1fcount': '2',
+        'sector\x1f水利\x1ftotalInvestmentFen': '1100',
+        'all\x1fall\x1fcount': '3',
+        'all\x1fall\x1ftotalInvestmentFen': '1350',
+      } as Record<string, string>);
+      // One member per project in the priority index: J1's old score is gone.
+      const prio = await s.listByPriority(null, 10);
+      expect(prio.filter((p) => p.key === 'J1')).toHaveLength(1);
+      expect(prio.map((p) => p.key).slice(0, 2)).toEqual(['J3', 'J1']);
     });
   });
 

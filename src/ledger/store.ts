@@ -518,8 +518,8 @@ export class LedgerStore {
   }
 
   /**
-   * Commits recomputed golden records (commitProject-8.lua), one script call each, in one round
-   * trip: per item -1 retry (its member revision moved), 0 unchanged, or the new version.
+   * Commits recomputed golden records in one script call (commitProjects-var.lua): per item -1
+   * retry (its member revision moved), 0 unchanged, or the new version.
    */
   async commitProjects(
     items: ReadonlyArray<{
@@ -537,49 +537,41 @@ export class LedgerStore {
   ): Promise<number[]> {
     if (items.length === 0) return [];
     const k = this.keys;
-    const p = this.scriptPipeline();
+    const keys = [k.needMerge, k.needPublish, k.projects, k.stats, k.priority, k.statsRevision];
+    const args: Array<string | Buffer> = [];
     for (const it of items) {
-      void p.commitProject(
-        k.project(it.key),
-        k.projectHistory(it.key),
-        k.needMerge,
-        k.needPublish,
-        k.projects,
-        k.stats,
-        k.priority,
-        k.statsRevision,
+      keys.push(k.project(it.key), k.projectHistory(it.key));
+      args.push(
         it.key,
         it.mrev,
         pack(JSON.stringify(it.doc), 'plain'),
         it.hash,
         it.now,
-        '',
         it.empty ? '1' : '0',
         it.contribution ? JSON.stringify(it.contribution) : '',
         it.priorityScore === null ? '' : priorityMember(it.priorityScore, it.key),
         it.mergeToken,
-        pack(JSON.stringify(it.entry), 'plain'),
       );
     }
-    return (await p.exec()).map(([err, v]) => {
-      if (err) throw err;
-      return Number(v);
-    });
+    for (const it of items) args.push(pack(JSON.stringify(it.entry), 'plain'));
+    const out = await this.redis.commitProjects(keys.length, ...keys, ...args);
+    return out.map(Number);
   }
 
   /**
    * Per project, whether it is merged from its current members under `mergeToken` (its merge
-   * request is then settled), in one round trip.
+   * request is then settled), in one script call (settleProjects-var.lua).
    */
   async settleProjects(keys: readonly string[], mergeToken: string): Promise<boolean[]> {
     if (keys.length === 0) return [];
-    const p = this.scriptPipeline();
-    for (const key of keys)
-      void p.settleProject(this.keys.project(key), this.keys.needMerge, key, mergeToken);
-    return (await p.exec()).map(([err, v]) => {
-      if (err) throw err;
-      return Number(v) === 1;
-    });
+    const out = await this.redis.settleProjects(
+      keys.length + 1,
+      this.keys.needMerge,
+      ...keys.map((key) => this.keys.project(key)),
+      mergeToken,
+      ...keys,
+    );
+    return out.map((v) => Number(v) === 1);
   }
 
   async settleProject(key: string, mergeToken: string): Promise<boolean> {
@@ -933,7 +925,7 @@ export function changeFields(fields: Buffer[]): {
 }
 
 /**
- * One history element (commitProject-8.lua): "<version>\n<at>\n<n>\n<packed entry, n
+ * One history element (commitProjects-var.lua): "<version>\n<at>\n<n>\n<packed entry, n
  * bytes><packed doc>", where the newest element has no doc of its own (`current`, the project's
  * doc, is its doc); "<version>\n<at>\n<packed {entry, doc}>" from before that; or the JSON object
  * {version, at, entry, doc} that ledgers written before compression hold.

@@ -32,7 +32,7 @@ const INDICATORS = Array.from({ length: 50 }, (_, i) =>
 /**
  * Many workers merging one project at once lose no update. A merge reads the project's member
  * revision `mrev`, recomputes the golden record from all members and commits only if `mrev` is
- * still the one it read (commitProject-5.lua answers -1 otherwise, and the merge reads and
+ * still the one it read (commitProjects-var.lua answers -1 otherwise, and the merge reads and
  * recomputes again). Four hubs with eight merges each on one prefix, 250 records of one project
  * arriving as many small jobs at once: every commit that raced must have been retried, and the
  * final record must hold every member and exact sums.
