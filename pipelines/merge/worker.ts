@@ -88,6 +88,7 @@ export async function mergeProjects(keys: readonly string[], deps: StageDeps): P
       contribution: c.empty ? null : statsContribution(c.doc as ProjectDoc),
       priorityScore: c.empty ? null : ((c.doc as ProjectDoc).priority?.score ?? null),
       mergeToken: mergeToken(deps.ledger, asOf),
+      storedHash: states[c.i]!.hash,
     })),
   );
   commits.forEach((c, j) => {

@@ -170,6 +170,18 @@ describe('the ledger store in Redis', () => {
       expect(prio.filter((p) => p.key === 'J1')).toHaveLength(1);
       expect(prio.map((p) => p.key).slice(0, 2)).toEqual(['J3', 'J1']);
     });
+
+    it('leaves out a doc expected unchanged, and answers retry when it changed after all', async () => {
+      const s = hub.store;
+      expect(await s.commitProjects([item('K1', '0', '交通', 1, null)])).toEqual([1]);
+      const unchanged = { ...item('K1', '0', '交通', 1, null), storedHash: 'h-K1-交通-1' };
+      expect(await s.commitProjects([{ ...unchanged, doc: { never: 'packed' } }])).toEqual([0]);
+      // Another merge at the same member revision stored a different doc since this one read it.
+      await s.redis.hset(s.keys.project('K1'), 'hash', 'h-other');
+      expect(await s.commitProjects([unchanged])).toEqual([-1]);
+      expect(await s.redis.hget(s.keys.project('K1'), 'hash')).toBe('h-other');
+      expect(await s.redis.hget(s.keys.project('K1'), 'version')).toBe('1');
+    });
   });
 
   /** The change feed and the published summary are stored packed and read back as JSON. */

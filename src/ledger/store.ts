@@ -519,7 +519,9 @@ export class LedgerStore {
 
   /**
    * Commits recomputed golden records in one script call (commitProjects-var.lua): per item -1
-   * retry (its member revision moved), 0 unchanged, or the new version.
+   * retry (its member revision moved), 0 unchanged, or the new version. An item whose `hash` is
+   * the `storedHash` its merge read is sent without its doc (most re-merges change nothing, and
+   * packing a doc is a tenth of a merge); should the stored doc have moved meanwhile, it is -1.
    */
   async commitProjects(
     items: ReadonlyArray<{
@@ -533,6 +535,7 @@ export class LedgerStore {
       contribution: StatsContribution | null;
       priorityScore: number | null;
       mergeToken: string;
+      storedHash?: string | null;
     }>,
   ): Promise<number[]> {
     if (items.length === 0) return [];
@@ -544,7 +547,7 @@ export class LedgerStore {
       args.push(
         it.key,
         it.mrev,
-        pack(JSON.stringify(it.doc), 'plain'),
+        it.hash === it.storedHash ? '' : pack(JSON.stringify(it.doc), 'plain'),
         it.hash,
         it.now,
         it.empty ? '1' : '0',
@@ -553,7 +556,8 @@ export class LedgerStore {
         it.mergeToken,
       );
     }
-    for (const it of items) args.push(pack(JSON.stringify(it.entry), 'plain'));
+    for (const it of items)
+      args.push(it.hash === it.storedHash ? '' : pack(JSON.stringify(it.entry), 'plain'));
     const out = await this.redis.commitProjects(keys.length, ...keys, ...args);
     return out.map(Number);
   }

@@ -11,7 +11,8 @@
     KEYS[6] statistics revision (counter, moved whenever KEYS[4] moves: readers cache /stats by it)
     then 2 keys per item i, from 6 + (i-1)*2 + 1: project hash, project history list
     ARGV per item i, 9 values from (i-1)*9 + 1:
-      project key, mrev the merge read, doc (packed JSON, without version/updatedAt), doc hash,
+      project key, mrev the merge read, doc (packed JSON, without version/updatedAt; '' when the
+        caller expects the stored doc to have this hash: packing it would be wasted), doc hash,
       now (ISO), '1' when the project has no members left and is dropped from the list,
       statistics contribution JSON {groups: {groupBy: key}, money: {field: fen}} ('' = none),
       priority index member ('' = not listed),
@@ -69,6 +70,9 @@ for i = 1, n do
     redis.call('HSET', pk, 'mm', mrev .. '|' .. token)
     settled[#settled + 1] = key
     out[i] = 0
+  elseif doc == '' then
+    -- The caller left out the doc it expected to be unchanged, and it is not: merge again.
+    out[i] = -1
   else
     local set = { 'mm', mrev .. '|' .. token }
     local oldpm = cur[4] or ''
