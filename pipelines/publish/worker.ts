@@ -3,7 +3,7 @@ import { diffEvents, summarize, type PublishedSummary } from './events.js';
 
 /**
  * publish: append each new project version to the change feed once, with its events. The job's
- * projects are read in one round trip and appended in another (appendChange-5.lua keeps each
+ * projects are read in one round trip and appended in another (appendChanges-var.lua keeps each
  * append exactly-once, whatever else runs meanwhile).
  */
 export const publishProcessor: Processor<'publish'> = async (job, deps) => {

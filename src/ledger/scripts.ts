@@ -22,7 +22,7 @@ const SCRIPTS = {
   upsertRecords: 'upsertRecords-var.lua',
   commitLinks: 'commitLinks-var.lua',
   commitProjects: 'commitProjects-var.lua',
-  appendChange: 'appendChange-5.lua',
+  appendChanges: 'appendChanges-var.lua',
   quarantineRecord: 'quarantineRecord-4.lua',
   settleProjects: 'settleProjects-var.lua',
 } as const;
@@ -32,7 +32,7 @@ export interface LedgerCommands {
   upsertRecords(...args: (string | number | Buffer)[]): Promise<string[]>;
   commitLinks(...args: (string | number)[]): Promise<string[]>;
   commitProjects(...args: (string | number | Buffer)[]): Promise<number[]>;
-  appendChange(...args: (string | number | Buffer)[]): Promise<number>;
+  appendChanges(...args: (string | number | Buffer)[]): Promise<number[]>;
   quarantineRecord(...args: (string | number)[]): Promise<number>;
   settleProjects(...args: (string | number)[]): Promise<number[]>;
 }

@@ -223,5 +223,34 @@ describe('the ledger store in Redis', () => {
       ]);
       expect(nextSeq).toBe(seq + 1);
     });
+
+    it('appends a job of versions once each, in gap-free order, and settles what is published', async () => {
+      const s = hub.store;
+      const entry = (key: string, version: number) => ({
+        key,
+        version,
+        kind: 'upsert' as const,
+        at: `T${version}`,
+        events: [{ type: 'stageChanged', key }],
+        summary: { v: version },
+      });
+      await s.redis.hset(s.keys.project('D1'), 'version', 2, 'doc', '{}');
+      await s.redis.hset(s.keys.project('D2'), 'version', 1);
+      await s.redis.sadd(s.keys.needPublish, 'D1', 'D2');
+      const [first] = await s.appendChanges([entry('D1', 1)]);
+      // D1 v1 again (a retried job), D2 v1 listed twice, D1 v2: two new entries, right after D1 v1.
+      const seqs = await s.appendChanges([entry('D1', 1), entry('D2', 1), entry('D2', 1), entry('D1', 2)]);
+      expect(seqs).toEqual([first, first! + 1, first! + 1, first! + 2]);
+      const { changes } = await s.changes(first! - 1, 10);
+      expect(changes.map((c) => [c.seq, c.projectKey, c.version])).toEqual([
+        [first, 'D1', 1],
+        [first! + 1, 'D2', 1],
+        [first! + 2, 'D1', 2],
+      ]);
+      expect(await s.redis.hget(s.keys.project('D1'), 'published')).toBe('2');
+      expect((await s.getProjectRaw('D1'))?.pubsum).toBe('{"v":2}');
+      expect(await s.redis.smembers(s.keys.needPublish)).not.toContain('D1');
+      expect(await s.redis.smembers(s.keys.needPublish)).not.toContain('D2');
+    });
   });
 });

@@ -709,7 +709,7 @@ export class LedgerStore {
     return (await this.appendChanges([{ key, version, kind, at, events, summary }]))[0]!;
   }
 
-  /** appendChange for several projects in one round trip; the seq of each entry, in order. */
+  /** appendChange for several projects in one script call (appendChanges-var.lua); the seq of each entry, in order. */
   async appendChanges(
     entries: Array<{
       key: string;
@@ -722,26 +722,23 @@ export class LedgerStore {
   ): Promise<number[]> {
     if (entries.length === 0) return [];
     const k = this.keys;
-    const p = this.scriptPipeline();
-    for (const e of entries)
-      p.appendChange(
-        k.changes,
-        k.changesSeq,
-        k.changesIndex,
-        k.project(e.key),
-        k.needPublish,
-        e.key,
-        e.version,
-        e.kind,
-        e.at,
-        // Packed: the feed and the published summaries were an eighth of the ledger's memory.
-        pack(JSON.stringify(e.events), 'plain'),
-        pack(JSON.stringify(e.summary), 'plain'),
-      );
-    return (await p.exec()).map(([err, v]) => {
-      if (err) throw err;
-      return Number(v);
-    });
+    const keys = [
+      k.changes,
+      k.changesSeq,
+      k.changesIndex,
+      k.needPublish,
+      ...entries.map((e) => k.project(e.key)),
+    ];
+    const args = entries.flatMap((e) => [
+      e.key,
+      e.version,
+      e.kind,
+      e.at,
+      // Packed: the feed and the published summaries were an eighth of the ledger's memory.
+      pack(JSON.stringify(e.events), 'plain'),
+      pack(JSON.stringify(e.summary), 'plain'),
+    ]);
+    return (await this.redis.appendChanges(keys.length, ...keys, ...args)).map(Number);
   }
 
   async changes(after: number, limit: number): Promise<{ changes: ChangeEntry[]; nextSeq: number }> {
@@ -908,7 +905,7 @@ export function decodeKeyRefs(
   });
 }
 
-/** The fields of one change-feed entry (appendChange-5.lua); `ev` is packed, or plain JSON in older entries. */
+/** The fields of one change-feed entry (appendChanges-var.lua); `ev` is packed, or plain JSON in older entries. */
 export function changeFields(fields: Buffer[]): {
   k: string;
   v: string;
