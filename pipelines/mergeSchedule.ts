@@ -24,7 +24,7 @@ export async function requestMerges(
     await deps.store.redis.set(deps.store.keys.mergeDeferred, String(Date.now()), 'NX');
     return 'deferred';
   }
-  await deps.queues.addIds('merge', all);
+  await deps.queues.addIds('merge', all, { live: opts.live });
   await settleDeferredMerges(deps);
   return 'now';
 }
@@ -49,8 +49,8 @@ export async function settleDeferredMerges(deps: StageDeps, nowMs = Date.now()):
 
 async function upstreamBacklog(deps: StageDeps): Promise<number> {
   const [normalize, link] = await Promise.all([
-    deps.queues.q.normalize.getWaitingCount(),
-    deps.queues.q.link.getWaitingCount(),
+    deps.queues.backlog('normalize'),
+    deps.queues.backlog('link'),
   ]);
   return normalize + link;
 }

@@ -58,6 +58,18 @@ const DEFAULT_JOB: JobsOptions = {
 /** Largest number of ids one link/merge/publish job carries. */
 export const BATCH = 200;
 
+/**
+ * Live changes (a smart-city push, a manual link) overtake a load: every other pipeline job is
+ * added with this priority, and BullMQ takes jobs without one before any prioritized job (first
+ * in, first out within each). So a push during a province load waits for the jobs running, not
+ * for the load's queued pages. Backlog checks count both states (`Queues.backlog`).
+ */
+export const LOAD_PRIORITY = 1;
+
+/** The options that put a job in its lane: connector runs (ingest) and live jobs unprioritized. */
+const laneOf = (stage: StageName, live: boolean | undefined): JobsOptions =>
+  stage === 'ingest' || live ? {} : { priority: LOAD_PRIORITY };
+
 export class Queues {
   readonly q: Record<StageName, Queue>;
   constructor(
@@ -82,10 +94,16 @@ export class Queues {
     data: z.input<(typeof JOB_SCHEMAS)[S]>,
     opts?: JobsOptions,
   ): Promise<Job> {
-    return this.q[stage].add(stage, data, opts);
+    const live = (data as { live?: boolean }).live;
+    return this.q[stage].add(stage, data, { ...laneOf(stage, live), ...opts });
   }
 
-  /** Adds id-carrying jobs in batches of BATCH; `live` marks link jobs of live changes (LinkJob.live). */
+  /** Jobs of `stage` waiting to run, in either lane. */
+  async backlog(stage: StageName): Promise<number> {
+    return this.q[stage].getJobCountByTypes('waiting', 'prioritized');
+  }
+
+  /** Adds id-carrying jobs in batches of BATCH; `live` marks the jobs of live changes (LinkJob.live). */
   async addIds(
     stage: 'link' | 'merge' | 'publish',
     ids: Iterable<string>,
@@ -94,11 +112,14 @@ export class Queues {
     const all = [...new Set(ids)];
     if (all.length === 0) return;
     const jobs = [];
+    const lane = laneOf(stage, opts.live);
     for (let i = 0; i < all.length; i += BATCH) {
       const chunk = all.slice(i, i + BATCH);
-      const data =
-        stage !== 'link' ? { keys: chunk } : opts.live ? { ids: chunk, live: true } : { ids: chunk };
-      jobs.push({ name: stage, data });
+      const data = {
+        ...(stage === 'link' ? { ids: chunk } : { keys: chunk }),
+        ...(opts.live && { live: true }),
+      };
+      jobs.push({ name: stage, data, opts: lane });
     }
     await this.q[stage].addBulk(jobs);
   }

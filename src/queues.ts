@@ -28,17 +28,20 @@ export type NormalizeJob = z.infer<typeof NormalizeJob>;
 export const LinkJob = z.object({
   ids: z.array(z.string()).min(1),
   /**
-   * A live change (a push, a manual link): its projects are merged at once even while a load
-   * keeps the pipeline busy, instead of waiting with the load's merges for the backlog to clear.
+   * A live change (a push, a manual link): its jobs overtake the load's queued jobs in every stage
+   * (they carry no BullMQ priority, the load's do), and its projects are merged at once even while
+   * a load keeps the pipeline busy, instead of waiting with the load's merges for the backlog to
+   * clear.
    */
   live: z.boolean().optional(),
 });
 export type LinkJob = z.infer<typeof LinkJob>;
 
-export const MergeJob = z.object({ keys: z.array(z.string()).min(1) });
+/** `live`: the projects of a live change, merged and published ahead of a load (see LinkJob.live). */
+export const MergeJob = z.object({ keys: z.array(z.string()).min(1), live: z.boolean().optional() });
 export type MergeJob = z.infer<typeof MergeJob>;
 
-export const PublishJob = z.object({ keys: z.array(z.string()).min(1) });
+export const PublishJob = z.object({ keys: z.array(z.string()).min(1), live: z.boolean().optional() });
 export type PublishJob = z.infer<typeof PublishJob>;
 
 export const JOB_SCHEMAS = {

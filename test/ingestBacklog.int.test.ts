@@ -28,18 +28,17 @@ describe('ingest backpressure', () => {
     const hub: Hub = await testHub(connectors(), undefined, { workers: { ingestBacklog: LIMIT } });
     try {
       const normalize = hub.queues.q.normalize;
+      // A connector run's pages are load jobs: prioritized, behind live changes (LOAD_PRIORITY).
+      const backlog = () => hub.queues.backlog('normalize');
       await normalize.pause();
       const waiting: number[] = [];
       const run = runConnector('budget', { full: true, runId: randomUUID() }, hub.deps);
-      await until(
-        async () => (await normalize.getWaitingCount()) === LIMIT,
-        10_000,
-        'the backlog at its limit',
-      );
+      await until(async () => (await backlog()) === LIMIT, 10_000, 'the backlog at its limit');
       // Held: the run is still going and no page beyond the limit was read.
       expect((await hub.store.connectorState('budget'))['running']).not.toBe('');
-      expect(await normalize.getWaitingCount()).toBe(LIMIT);
-      const sample = setInterval(() => void normalize.getWaitingCount().then((n) => waiting.push(n)), 5);
+      expect(await backlog()).toBe(LIMIT);
+      expect(await normalize.getJobCountByTypes('prioritized')).toBe(LIMIT);
+      const sample = setInterval(() => void backlog().then((n) => waiting.push(n)), 5);
       await normalize.resume();
       const { pages, fetched } = await run;
       clearInterval(sample);
@@ -63,11 +62,7 @@ describe('ingest backpressure', () => {
     );
     const key = hub.store.keys.connector('budget');
     await hub.queues.add('ingest', { system: 'budget', full: true, runId: randomUUID() });
-    await until(
-      async () => (await hub.queues.q.normalize.getWaitingCount()) === LIMIT,
-      10_000,
-      'the run held',
-    );
+    await until(async () => (await hub.queues.backlog('normalize')) === LIMIT, 10_000, 'the run held');
     const started = Date.now();
     await hub.close();
     // Not the 10 s that closing grants an active job: the held run stopped when asked.

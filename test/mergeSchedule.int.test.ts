@@ -106,7 +106,7 @@ describe('merge scheduling', () => {
       await normalizeProcessor(live, hub.deps, {} as never);
       await until(async () => (await docRecords()).includes('ZBLIVE'), 10_000, 'ZBLIVE merged');
       // Still under load: the backlog is there, and only the live change moved the merge on.
-      expect(await hub.deps.queues.q.normalize.getWaitingCount()).toBe(3);
+      expect(await hub.deps.queues.backlog('normalize')).toBe(3);
     });
     expect(await docRecords()).toEqual(expect.arrayContaining(['ZBBULK', 'ZBLIVE', 'ZBLOAD0']));
   });

@@ -138,7 +138,7 @@ async function belowBacklog(system: SystemId, deps: StageDeps): Promise<void> {
   const limit = deps.config.workers.ingestBacklog;
   for (;;) {
     if (deps.stopping?.aborted) throw HubErrors.CONNECTOR_INTERRUPTED(system);
-    if ((await deps.queues.q.normalize.getWaitingCount()) < limit) return;
+    if ((await deps.queues.backlog('normalize')) < limit) return;
     await new Promise<void>((resolve) => {
       const t = setTimeout(done, BACKLOG_POLL_MS);
       function done() {

@@ -28,8 +28,8 @@ export const mergeProcessor: Processor<'merge'> = async (job, deps) => {
     toPublish.push(...pending.filter((_, j) => versions[j]! > 0));
     pending = pending.filter((_, j) => versions[j] === -1);
   }
-  await deps.queues.addIds('publish', toPublish);
-  await deps.queues.addIds('merge', pending);
+  await deps.queues.addIds('publish', toPublish, { live: job.live });
+  await deps.queues.addIds('merge', pending, { live: job.live });
   return { merged: job.keys.length - skipped, skipped, versions: toPublish.length };
 };
 

@@ -150,7 +150,7 @@ export const METRICS_CATALOGUE = [
     labels: ['stage', 'state'],
     states: QUEUE_STATES,
     source: 'scrape',
-    help: 'Jobs in each stage queue by state (`waiting` excludes `prioritized`; `failed` are kept 7 days).',
+    help: 'Jobs in each stage queue by state: `prioritized` are the jobs of loads (connector runs, sweeps), `waiting` those of live changes (pushes, manual links), which run first; `failed` are kept 7 days.',
   },
   {
     name: 'hub_outbox_items',
