@@ -37,10 +37,13 @@ export interface LedgerCommands {
   settleProjects(...args: (string | number)[]): Promise<number[]>;
 }
 
+/** Helpers every script may call (lib.lua), prepended to each: Redis runs a script as one chunk. */
+const LIB = readFileSync(join(dir, 'lib.lua'), 'utf8');
+
 export function defineScripts(redis: Redis): Redis & LedgerCommands {
   for (const [name, file] of Object.entries(SCRIPTS)) {
     const fixed = /-(\d+)\.lua$/.exec(file);
-    const lua = readFileSync(join(dir, file), 'utf8');
+    const lua = `${LIB}\n${readFileSync(join(dir, file), 'utf8')}`;
     if (!(name in redis))
       redis.defineCommand(name, fixed ? { numberOfKeys: Number(fixed[1]), lua } : { lua });
   }

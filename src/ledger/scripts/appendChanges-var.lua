@@ -52,5 +52,5 @@ for i = 1, n do
   out[i] = tonumber(seq)
 end
 for j = 1, #index, 1000 do redis.call('HSET', KEYS[3], unpack(index, j, math.min(j + 999, #index))) end
-for j = 1, #done, 500 do redis.call('SREM', KEYS[4], unpack(done, j, math.min(j + 499, #done))) end
+chunks('SREM', KEYS[4], done)
 return out

@@ -90,17 +90,7 @@ for i = 1, nitems do
     out[i] = result
   end
 end
--- Once per key. Removals before additions: a record leaves one project and joins another.
-local function chunks(cmd, key, list, pre)
-  for j = 1, #list, 500 do
-    local args = {}
-    for x = j, math.min(j + 499, #list) do
-      if pre then args[#args + 1] = pre end
-      args[#args + 1] = list[x]
-    end
-    redis.call(cmd, key, unpack(args))
-  end
-end
+-- Once per key. Removals before additions: a record leaves one project and joins another. (chunks: lib.lua)
 for k, ids in pairs(delFrom) do chunks('HDEL', k, ids) end
 for k, ids in pairs(zrem) do chunks('ZREM', k, ids) end
 for k, ids in pairs(addTo) do

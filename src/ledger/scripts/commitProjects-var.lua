@@ -116,17 +116,7 @@ for i = 1, n do
   end
 end
 
--- Once per key. Removals before additions: a project's priority member changes with its score.
-local function chunks(cmd, key, list, score)
-  for j = 1, #list, 500 do
-    local args = {}
-    for x = j, math.min(j + 499, #list) do
-      if score then args[#args + 1] = score end
-      args[#args + 1] = list[x]
-    end
-    redis.call(cmd, key, unpack(args))
-  end
-end
+-- Once per key. Removals before additions: a project's priority member changes with its score. (chunks: lib.lua)
 if statsMoved then
   for f, d in pairs(delta) do
     if d ~= 0 then redis.call('HINCRBY', KEYS[4], f, string.format('%.0f', d)) end

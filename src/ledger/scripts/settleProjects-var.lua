@@ -17,7 +17,5 @@ for i = 2, #KEYS do
     out[i - 1] = 0
   end
 end
-for j = 1, #settled, 500 do
-  redis.call('SREM', KEYS[1], unpack(settled, j, math.min(j + 499, #settled)))
-end
+chunks('SREM', KEYS[1], settled)
 return out
