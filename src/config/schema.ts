@@ -147,9 +147,9 @@ export const HubConfigSchema = z.object({
         .number()
         .int()
         .min(1_000)
-        .default(300_000)
+        .default(1_800_000)
         .describe(
-          'The longest a deferred merge waits for the backlog to clear: past it, the projects left waiting are merged while the load goes on (each such round merges them again as more of their records arrive). Live changes (pushes, manual links) are never deferred.',
+          'The longest a deferred merge waits for the backlog to clear: past it, the projects left waiting are merged while the load goes on. Each such round merges every project waiting, and again as more of their records arrive: a version more of each, with its history and change-feed entry, so a short cap costs memory and CPU (README, Performance and scale). Live changes (pushes, manual links) are never deferred.',
         ),
       ingestBacklog: z
         .number()
@@ -174,7 +174,7 @@ export const HubConfigSchema = z.object({
       lockDurationMs: 30_000,
       stalledIntervalMs: 30_000,
       mergeDeferBacklog: 20,
-      mergeDeferMaxMs: 300_000,
+      mergeDeferMaxMs: 1_800_000,
       ingestBacklog: 100,
       mergeCacheRecords: 0,
     })
