@@ -542,12 +542,16 @@ export class LedgerStore {
     const k = this.keys;
     const keys = [k.needMerge, k.needPublish, k.projects, k.stats, k.priority, k.statsRevision];
     const args: Array<string | Buffer> = [];
+    // History entries go after all items' values (the script reads them from there).
+    const entries: Array<string | Buffer> = [];
     for (const it of items) {
+      const unchanged = it.hash === it.storedHash;
       keys.push(k.project(it.key), k.projectHistory(it.key));
+      entries.push(unchanged ? '' : pack(JSON.stringify(it.entry), 'plain'));
       args.push(
         it.key,
         it.mrev,
-        it.hash === it.storedHash ? '' : pack(JSON.stringify(it.doc), 'plain'),
+        unchanged ? '' : pack(JSON.stringify(it.doc), 'plain'),
         it.hash,
         it.now,
         it.empty ? '1' : '0',
@@ -556,9 +560,7 @@ export class LedgerStore {
         it.mergeToken,
       );
     }
-    for (const it of items)
-      args.push(it.hash === it.storedHash ? '' : pack(JSON.stringify(it.entry), 'plain'));
-    const out = await this.redis.commitProjects(keys.length, ...keys, ...args);
+    const out = await this.redis.commitProjects(keys.length, ...keys, ...args, ...entries);
     return out.map(Number);
   }
 
@@ -576,10 +578,6 @@ export class LedgerStore {
       ...keys,
     );
     return out.map((v) => Number(v) === 1);
-  }
-
-  async settleProject(key: string, mergeToken: string): Promise<boolean> {
-    return (await this.settleProjects([key], mergeToken))[0]!;
   }
 
   /** Project keys in funding-priority order (highest first, then by key), after a cursor member. */

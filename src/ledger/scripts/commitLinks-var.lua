@@ -106,6 +106,6 @@ for k, n in pairs(mrev) do redis.call('HINCRBY', k, 'mrev', n) end
 for f, n in pairs(acct) do
   if n ~= 0 then redis.call('HINCRBY', KEYS[1], f, n) end
 end
-if #merge > 0 then chunks('SADD', KEYS[3], merge) end
-if #unlink > 0 then chunks('SREM', KEYS[2], unlink) end
+chunks('SADD', KEYS[3], merge)
+chunks('SREM', KEYS[2], unlink)
 return out

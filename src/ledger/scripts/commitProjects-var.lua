@@ -123,10 +123,10 @@ if statsMoved then
   end
   redis.call('INCR', KEYS[6])
 end
-if #prioOut > 0 then chunks('ZREM', KEYS[5], prioOut) end
-if #prioIn > 0 then chunks('ZADD', KEYS[5], prioIn, 0) end
-if #unlisted > 0 then chunks('ZREM', KEYS[3], unlisted) end
-if #listed > 0 then chunks('ZADD', KEYS[3], listed, 0) end
-if #settled > 0 then chunks('SREM', KEYS[1], settled) end
-if #publish > 0 then chunks('SADD', KEYS[2], publish) end
+chunks('ZREM', KEYS[5], prioOut)
+chunks('ZADD', KEYS[5], prioIn, 0)
+chunks('ZREM', KEYS[3], unlisted)
+chunks('ZADD', KEYS[3], listed, 0)
+chunks('SREM', KEYS[1], settled)
+chunks('SADD', KEYS[2], publish)
 return out

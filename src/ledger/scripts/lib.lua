@@ -1,7 +1,8 @@
 --[[
   Helpers prepended to every script of this folder (scripts.ts).
   chunks(cmd, key, list, pre): calls `cmd key [pre] item [pre] item ...` over `list` in calls of
-  at most 500 items, so that no call passes more arguments than Lua's stack allows.
+  at most 500 items, so that no call passes more arguments than Lua's stack allows; an empty
+  list makes no call.
 ]]
 local function chunks(cmd, key, list, pre)
   for j = 1, #list, 500 do
