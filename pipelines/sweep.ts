@@ -8,9 +8,9 @@ import type { LedgerStore } from '../src/ledger/store.js';
  */
 export async function sweepOutboxes(store: LedgerStore, queues: Queues): Promise<number> {
   const k = store.keys;
-  let n = 0;
+  await store.adoptLegacyLinkOutbox();
+  let n = await enqueueSet(store, queues, k.needLink, 'link', 'zset');
   for (const [set, stage] of [
-    [k.needLink, 'link'],
     [k.needMerge, 'merge'],
     [k.needPublish, 'publish'],
   ] as const) {
@@ -21,18 +21,24 @@ export async function sweepOutboxes(store: LedgerStore, queues: Queues): Promise
   return n;
 }
 
-/** Enqueues every member of a Redis set as ids of `stage` jobs, a page at a time; returns how many. */
+/** Enqueues every member of a Redis set (or sorted set) as ids of `stage` jobs, a page at a time; returns how many. */
 export async function enqueueSet(
   store: LedgerStore,
   queues: Queues,
   set: string,
   stage: 'link' | 'merge' | 'publish',
+  type: 'set' | 'zset' = 'set',
 ): Promise<number> {
   let n = 0;
   let cursor = '0';
   do {
-    const [next, ids] = await store.redis.sscan(set, cursor, 'COUNT', 1000);
+    const [next, page] =
+      type === 'set'
+        ? await store.redis.sscan(set, cursor, 'COUNT', 1000)
+        : await store.redis.zscan(set, cursor, 'COUNT', 1000);
     cursor = next;
+    // ZSCAN pages alternate member and score.
+    const ids = type === 'set' ? page : page.filter((_, i) => i % 2 === 0);
     await queues.addIds(stage, ids);
     n += ids.length;
   } while (cursor !== '0');

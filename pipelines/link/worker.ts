@@ -10,17 +10,23 @@ type Provided = { type: IndexType | 'name'; value: string; target: string };
  * link: decide each record's project and publish the keys it provides. Ordering that makes this
  * race-free without locks: a record subscribes to the keys it reads BEFORE reading them, and a
  * provider writes its key BEFORE reading the subscribers — so of any reader/writer pair at least
- * one sees the other, and the record is (re-)linked with the new value. After committing, the
- * inputs are read again; if they moved meanwhile the record is queued once more.
+ * one sees the other, and the record is (re-)linked with the new value.
+ *
+ * The provider's wake-up goes into the link outbox scored by the link clock, which this job read
+ * before anything else: the commit settles only wake-ups no newer than that reading, so one that
+ * may stand for an index entry this job did not see stays owed (and its job is queued) instead of
+ * being read again here to check.
  *
  * The records of a job go through these steps together, one round trip per step for the whole
- * job (subscribe, pre-publish, look up, publish, wake, commit, re-check): records of one job are
- * as independent as records of concurrent jobs, and per-record round trips were most of the
- * stage's CPU (a socket write each).
+ * job (subscribe, pre-publish, look up, publish, wake, commit): records of one job are as
+ * independent as records of concurrent jobs, and per-record round trips were most of the stage's
+ * CPU (a socket write each).
  */
 export const linkProcessor: Processor<'link'> = async (job, deps) => {
   const { store } = deps;
-  const stored = [...(await store.loadRecords(job.ids)).values()];
+  // Sent first on the connection, so Redis runs it before the reads below.
+  const [clock, loaded] = await Promise.all([store.linkClock(), store.loadRecords(job.ids)]);
+  const stored = [...loaded.values()];
   const manual = await store.manualLinks(stored.map((s) => s.id));
   const plans = stored.map((s) => {
     const r = s.record;
@@ -93,9 +99,10 @@ export const linkProcessor: Processor<'link'> = async (job, deps) => {
   for (const d of decided)
     for (const k of d.wakeKeys)
       for (const id of subscribed.get(refKey(k)) ?? []) if (id !== d.s.id) again.add(id);
-  if (again.size > 0) await store.redis.sadd(store.keys.needLink, ...again);
+  await store.wakeLinks(again);
 
   const results = await store.commitLinks(
+    clock,
     decided.map((d) => {
       const { decision, s, provided } = d;
       const all: Provided[] = [...provided];
@@ -112,20 +119,11 @@ export const linkProcessor: Processor<'link'> = async (job, deps) => {
       };
     }),
   );
-  // Verify: if an input moved while we decided, decide again.
-  const recheck = await store.lookup(plans.flatMap((p) => p.refs));
   const merges = new Set<string>();
   decided.forEach((d, i) => {
     const result = results[i]!;
-    if (result === 'STALE') {
-      again.add(d.s.id);
-      return;
-    }
-    if (result !== 'SAME') for (const k of [d.s.projectKey, d.decision.projectKey]) if (k) merges.add(k);
-    const moved = d.refs.some(
-      (x) => JSON.stringify(recheck.get(refKey(x))) !== JSON.stringify(lookups.get(refKey(x))),
-    );
-    if (moved) again.add(d.s.id);
+    if (result === 'STALE') again.add(d.s.id);
+    else if (result !== 'SAME') for (const k of [d.s.projectKey, d.decision.projectKey]) if (k) merges.add(k);
   });
   await deps.queues.addIds('link', again, { live: job.live });
   await requestMerges(deps, merges, { live: job.live });

@@ -21,8 +21,17 @@ export function ledgerKeys(prefix: string) {
     record: (id: string) => `${p}:rec:${id}`,
     /** Accounting counters: `<system>:<versions|identities|linked|unlinked|quarantined>`. */
     accounting: `${p}:acct`,
-    /** Outbox sets: work that must happen even if a job was lost in a crash. */
-    needLink: `${p}:out:link`,
+    // Outboxes: work that must happen even if a job was lost in a crash.
+    /**
+     * Records to (re-)link: a sorted set scored by `linkClock` at the time of the wake-up, so that a
+     * link commit settles only wake-ups written before its job began (commitLinks-var.lua).
+     */
+    needLink: `${p}:out:relink`,
+    /** Counts link wake-ups (wakeLinks-2.lua, upsertRecords-var.lua); a link job reads it first. */
+    linkClock: `${p}:out:clock`,
+    /** The link outbox as a plain set, before it was scored: adopted by the sweep (pipelines/sweep.ts). */
+    legacyNeedLink: `${p}:out:link`,
+    /** Projects to merge, and to publish: sets. */
     needMerge: `${p}:out:merge`,
     needPublish: `${p}:out:publish`,
     /** Set while merges wait in the merge outbox for the pipeline to settle (pipelines/mergeSchedule.ts). */

@@ -25,6 +25,8 @@ const SCRIPTS = {
   appendChanges: 'appendChanges-var.lua',
   quarantineRecord: 'quarantineRecord-4.lua',
   settleProjects: 'settleProjects-var.lua',
+  wakeLinks: 'wakeLinks-2.lua',
+  adoptLegacyLinks: 'adoptLegacyLinks-2.lua',
 } as const;
 
 export interface LedgerCommands {
@@ -35,6 +37,8 @@ export interface LedgerCommands {
   appendChanges(...args: (string | number | Buffer)[]): Promise<number[]>;
   quarantineRecord(...args: (string | number)[]): Promise<number>;
   settleProjects(...args: (string | number)[]): Promise<number[]>;
+  wakeLinks(...args: string[]): Promise<number>;
+  adoptLegacyLinks(legacy: string, outbox: string): Promise<number>;
 }
 
 /** Helpers every script may call (lib.lua), prepended to each: Redis runs a script as one chunk. */

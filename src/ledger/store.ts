@@ -119,7 +119,7 @@ export class LedgerStore {
   ): Promise<UpsertStatus[]> {
     if (items.length === 0) return [];
     const k = this.keys;
-    const keys: string[] = [k.accounting, k.needLink];
+    const keys: string[] = [k.accounting, k.needLink, k.linkClock];
     const args: Array<string | number | Buffer> = [];
     for (const { record, receivedAt } of items) {
       const id = recordId(record);
@@ -427,11 +427,35 @@ export class LedgerStore {
 
   async setManualLink(id: string, projectKey: string): Promise<void> {
     await this.redis.hset(this.keys.manualLinks, id, projectKey);
-    await this.redis.sadd(this.keys.needLink, id);
+    await this.wakeLinks([id]);
   }
 
-  /** Commits a job's link decisions in one script call (commitLinks-var.lua); a result per item. */
+  /**
+   * Puts records in the link outbox (wakeLinks-2.lua). Call it after writing whatever they must be
+   * linked again for: a link job that began before the wake-up will not settle it.
+   */
+  async wakeLinks(ids: Iterable<string>): Promise<void> {
+    const all = [...new Set(ids)];
+    if (all.length > 0) await this.redis.wakeLinks(this.keys.needLink, this.keys.linkClock, ...all);
+  }
+
+  /** The link clock: a link job reads it before anything it decides from, and passes it to commitLinks. */
+  async linkClock(): Promise<number> {
+    return Number((await this.redis.get(this.keys.linkClock)) ?? 0);
+  }
+
+  /** Moves a link outbox left as a plain set by an earlier version into the scored one; how many moved. */
+  async adoptLegacyLinkOutbox(): Promise<number> {
+    if ((await this.redis.exists(this.keys.legacyNeedLink)) === 0) return 0;
+    return this.redis.adoptLegacyLinks(this.keys.legacyNeedLink, this.keys.needLink);
+  }
+
+  /**
+   * Commits a job's link decisions in one script call (commitLinks-var.lua); a result per item.
+   * `clock` is the link clock read before the job read the records, indexes and manual links.
+   */
   async commitLinks(
+    clock: number,
     items: ReadonlyArray<{
       stored: StoredRecord;
       projectKey: string | null;
@@ -445,7 +469,7 @@ export class LedgerStore {
     const k = this.keys;
     const dummy = `${k.prefix}:dummy`;
     const keys: string[] = [k.accounting, k.needLink, k.needMerge, k.unlinkedIndex()];
-    const args: string[] = [];
+    const args: string[] = [String(clock)];
     for (const a of items) {
       const s = a.stored;
       const oldp = s.projectKey ?? '';
@@ -842,7 +866,7 @@ export class LedgerStore {
 
   async outboxSizes(): Promise<{ link: number; merge: number; publish: number }> {
     const [l, m, p] = await Promise.all([
-      this.redis.scard(this.keys.needLink),
+      this.redis.zcard(this.keys.needLink),
       this.redis.scard(this.keys.needMerge),
       this.redis.scard(this.keys.needPublish),
     ]);

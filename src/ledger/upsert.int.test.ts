@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connectorFor } from '../../connectors/index.js';
+import { sweepOutboxes } from '../../pipelines/sweep.js';
 import { normalizeBatch } from '../../pipelines/normalize/normalize.js';
 import { testHub } from '../../test/helpers/hub.js';
 import { zb } from '../../test/helpers/budgetRecords.js';
@@ -30,9 +31,12 @@ describe('storing a page of record versions', () => {
     const id = recordId(a1!);
     expect(await store([a1!])).toEqual(['NEW']);
     // Received but never linked: a re-delivery re-arms it for linking.
-    await hub.store.redis.srem(hub.store.keys.needLink, id);
+    const firstTick = Number(await hub.store.redis.zscore(hub.store.keys.needLink, id));
+    expect(firstTick).toBeGreaterThan(0);
+    await hub.store.redis.zrem(hub.store.keys.needLink, id);
     expect(await store([a1!])).toEqual(['REARM']);
-    expect(await hub.store.redis.sismember(hub.store.keys.needLink, id)).toBe(1);
+    // Scored with a newer tick of the link clock than the first wake-up.
+    expect(Number(await hub.store.redis.zscore(hub.store.keys.needLink, id))).toBe(firstTick + 1);
     // Once linked, the same version is a plain duplicate.
     const h = await hub.store.redis.hget(hub.store.keys.record(id), 'h');
     await hub.store.redis.hset(hub.store.keys.record(id), 'lh', h!);
@@ -59,12 +63,66 @@ describe('storing a page of record versions', () => {
       superseded: 2,
       pending: 2,
     });
-    expect(await hub.store.redis.smembers(hub.store.keys.needLink)).toEqual(
+    expect(await hub.store.redis.zrange(hub.store.keys.needLink, 0, -1)).toEqual(
       expect.arrayContaining([id, recordId(b1!)]),
     );
   });
 
   it('stores nothing for an empty page', async () => {
     expect(await store([])).toEqual([]);
+  });
+
+  /**
+   * The link outbox is scored by the link clock: a link job reads the clock before anything it
+   * decides from, and its commit settles only wake-ups no newer than that reading. A provider that
+   * wrote its index entry after the job's reads wakes the record with a newer tick, and that
+   * wake-up must outlive the commit (it is what re-links the record if the provider's own queued
+   * job is lost).
+   */
+  it('settles a link wake-up only when the committing job began after it', async () => {
+    const [rec] = page(zb('CLOCK-1', '150203202304000999', '9.00', 1));
+    const id = recordId(rec!);
+    expect(await store([rec!])).toEqual(['NEW']);
+    const k = hub.store.keys;
+    const stored = (await hub.store.loadRecords([id])).get(id)!;
+    const decision = {
+      stored,
+      projectKey: null,
+      linkedBy: '',
+      reason: { reason: 'anchor-missing', candidates: [] },
+      provided: [],
+      referenced: [],
+    };
+
+    const read = await hub.store.linkClock();
+    expect(Number(await hub.store.redis.zscore(k.needLink, id))).toBe(read);
+    await hub.store.wakeLinks([id, id]);
+    const woken = Number(await hub.store.redis.zscore(k.needLink, id));
+    expect(woken).toBe(read + 1);
+
+    // Committed by the job that began before the wake-up: still owed.
+    expect(await hub.store.commitLinks(read, [decision])).toEqual(['TOUCHED']);
+    expect(Number(await hub.store.redis.zscore(k.needLink, id))).toBe(woken);
+    // Committed by a job that began after it: settled.
+    expect(await hub.store.commitLinks(await hub.store.linkClock(), [decision])).toEqual(['SAME']);
+    expect(await hub.store.redis.zscore(k.needLink, id)).toBeNull();
+  });
+
+  it('adopts a link outbox left as a plain set by an earlier version, and sweeps it into link jobs', async () => {
+    const k = hub.store.keys;
+    await hub.store.redis.del(k.needLink);
+    await hub.store.redis.sadd(k.legacyNeedLink, 'budget|indicator|OLD-1', 'budget|indicator|OLD-2');
+    const before = await hub.queues.backlog('link');
+
+    expect(await sweepOutboxes(hub.store, hub.queues)).toBe(2);
+    expect(await hub.store.redis.exists(k.legacyNeedLink)).toBe(0);
+    expect(await hub.store.redis.zrange(k.needLink, 0, -1, 'WITHSCORES')).toEqual([
+      'budget|indicator|OLD-1',
+      '0',
+      'budget|indicator|OLD-2',
+      '0',
+    ]);
+    expect(await hub.queues.backlog('link')).toBe(before + 1);
+    expect(await hub.store.adoptLegacyLinkOutbox()).toBe(0);
   });
 });

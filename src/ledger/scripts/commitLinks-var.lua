@@ -4,14 +4,17 @@
   many records touch alike (counters, outboxes, member lists, project revisions, unlinked indexes)
   is written once per key at the end, which is most of the commands a per-record call would make.
   Input (the number of keys is passed by the caller):
-    KEYS[1] accounting hash  KEYS[2] need-link outbox  KEYS[3] need-merge outbox  KEYS[4] unlinked index (all)
+    KEYS[1] accounting hash  KEYS[2] link outbox  KEYS[3] need-merge outbox  KEYS[4] unlinked index (all)
     then 6 keys per item i, from 4 + (i-1)*6 + 1:
       record hash, old project members, new project members (hashes of record id → ''), old project
       hash, new project hash (each a dummy key when there is no such project), unlinked index (system)
-    ARGV per item i, 9 values from (i-1)*9 + 1:
+    ARGV[1] the link clock as the job read it before reading anything it decided from
+    then ARGV per item i, 9 values from 1 + (i-1)*9 + 1:
       record id, system, content hash the link was computed from, expected old project key ('' = none),
       new project key ('' = unlinked), linkedBy, unlinked reason JSON ('' when linked),
       provided keys, referenced keys (encoded by store.ts, '' when none)
+  A committed record's wake-ups are settled only if they are no newer than ARGV[1]: a later one
+  may stand for an index entry written after the job read the indexes (wakeLinks-2.lua).
   Output: one result per item: 'STALE' (record or its link changed meanwhile: recompute), 'MOVED',
   'TOUCHED' or 'SAME'
 ]]
@@ -26,7 +29,7 @@ end
 local function bump(key) mrev[key] = (mrev[key] or 0) + 1 end
 local nitems = (#KEYS - 4) / 6
 for i = 1, nitems do
-  local kb, ab = 4 + (i - 1) * 6, (i - 1) * 9
+  local kb, ab = 4 + (i - 1) * 6, 1 + (i - 1) * 9
   local key, oldm, newm, oldh, newh, unlsys = KEYS[kb + 1], KEYS[kb + 2], KEYS[kb + 3], KEYS[kb + 4], KEYS[kb + 5], KEYS[kb + 6]
   local id, sys, h, expold, newp, by, why, pv, rf =
     ARGV[ab + 1], ARGV[ab + 2], ARGV[ab + 3], ARGV[ab + 4], ARGV[ab + 5], ARGV[ab + 6], ARGV[ab + 7], ARGV[ab + 8], ARGV[ab + 9]
@@ -107,5 +110,14 @@ for f, n in pairs(acct) do
   if n ~= 0 then redis.call('HINCRBY', KEYS[1], f, n) end
 end
 chunks('SADD', KEYS[3], merge)
-chunks('SREM', KEYS[2], unlink)
+local clock = tonumber(ARGV[1])
+for j = 1, #unlink, 500 do
+  local ids = { unpack(unlink, j, math.min(j + 499, #unlink)) }
+  local scores = redis.call('ZMSCORE', KEYS[2], unpack(ids))
+  local settled = {}
+  for x, sc in ipairs(scores) do
+    if sc and tonumber(sc) <= clock then settled[#settled + 1] = ids[x] end
+  end
+  chunks('ZREM', KEYS[2], settled)
+end
 return out

@@ -2,7 +2,7 @@
   Stores a page of source record versions, keeping only news and the accounting exact, in one
   step: one call per page instead of one per record, counters moved once per system.
   Input (the number of keys is passed by the caller):
-    KEYS[1] accounting hash  KEYS[2] need-link outbox set  KEYS[2+i] record hash of item i
+    KEYS[1] accounting hash  KEYS[2] link outbox  KEYS[3] link clock  KEYS[3+i] record hash of item i
     ARGV per item i, 6 values from (i-1)*6+1: record id, system, order (number), content hash,
       body (normalized JSON), receivedAt (ISO)
   Every version ever received leaves a field `s:<order>:<hash>` in its record hash (so a
@@ -17,8 +17,8 @@
   Order: (order, hash) compared numerically then lexically, so any delivery order keeps the same winner.
 ]]
 local versions, identities, toLink, out = {}, {}, {}, {}
-for i = 1, #KEYS - 2 do
-  local key = KEYS[i + 2]
+for i = 1, #KEYS - 3 do
+  local key = KEYS[i + 3]
   local b = (i - 1) * 6
   local id, sys, ord, h, body, at = ARGV[b + 1], ARGV[b + 2], ARGV[b + 3], ARGV[b + 4], ARGV[b + 5], ARGV[b + 6]
   local token = 's:' .. ord .. ':' .. h
@@ -59,7 +59,6 @@ for i = 1, #KEYS - 2 do
 end
 for sys, n in pairs(versions) do redis.call('HINCRBY', KEYS[1], sys .. ':versions', n) end
 for sys, n in pairs(identities) do redis.call('HINCRBY', KEYS[1], sys .. ':identities', n) end
-for j = 1, #toLink, 1000 do
-  redis.call('SADD', KEYS[2], unpack(toLink, j, math.min(j + 999, #toLink)))
-end
+-- Wake-ups, as wakeLinks-2.lua writes them.
+if #toLink > 0 then chunks('ZADD', KEYS[2], toLink, redis.call('INCR', KEYS[3])) end
 return out
