@@ -25,7 +25,8 @@ describe('the ledger keys per project', () => {
   it('are compact encodings: records, projects, members and subscriptions as listpack hashes', async () => {
     const { redis, keys } = hub.store;
     const encoding = async (key: string) => [await redis.type(key), await redis.object('ENCODING', key)];
-    expect(await redis.hlen(keys.projectMembers(CODE))).toBe(3);
+    // Three members and the member revision.
+    expect(await redis.hlen(keys.projectMembers(CODE))).toBe(4);
     expect(await encoding(keys.projectMembers(CODE))).toEqual(['hash', 'listpack']);
     expect(await encoding(keys.project(CODE))).toEqual(['hash', 'listpack']);
     const refs = await scanKeys(redis, `${keys.prefix}:refs:bc:*`);

@@ -4,6 +4,7 @@ import { mergeProcessor } from '../pipelines/merge/worker.js';
 import { normalizeProcessor } from '../pipelines/normalize/worker.js';
 import { waitForDrain } from '../pipelines/sweep.js';
 import type { Hub } from '../src/hub.js';
+import { MEMBER_REVISION } from '../src/ledger/keys.js';
 import { budgetPage, testHub } from './helpers/hub.js';
 import { until } from './helpers/poll.js';
 import { xmk, zb } from './helpers/budgetRecords.js';
@@ -33,7 +34,7 @@ describe('merge scheduling', () => {
   it('settles a merge request for a project already merged from its current members', async () => {
     const v = await version();
     expect(v).toBeGreaterThan(0);
-    const loadsBefore = await hub.store.redis.hget(hub.store.keys.project(KEY), 'mrev');
+    const loadsBefore = await hub.store.redis.hget(hub.store.keys.projectMembers(KEY), MEMBER_REVISION);
     const r = (await mergeProcessor({ keys: [KEY] }, hub.deps, {} as never)) as { skipped: number };
     expect(r.skipped).toBe(1);
     expect(await version()).toBe(v);
@@ -41,7 +42,9 @@ describe('merge scheduling', () => {
     // A member change moves the revision: the next request merges.
     await hub.queues.add('normalize', budgetPage('ZB.QUERY', [zb('ZB1', KEY, '100.00')]));
     await waitForDrain(hub.store, hub.queues, { timeoutMs: 30_000 });
-    expect(await hub.store.redis.hget(hub.store.keys.project(KEY), 'mrev')).not.toBe(loadsBefore);
+    expect(await hub.store.redis.hget(hub.store.keys.projectMembers(KEY), MEMBER_REVISION)).not.toBe(
+      loadsBefore,
+    );
     expect(await version()).toBe(v + 1);
   });
 

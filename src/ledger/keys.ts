@@ -8,6 +8,13 @@
  * its keys share a slot. Each queue gets its own tag (`{<prefix>:q:<stage>}`), so the queue
  * traffic, which is most of the hub's Redis commands, spreads over the masters.
  */
+/**
+ * The field of a project's member hash (`projectMembers`) that holds its member revision: a token
+ * set by every link commit that changes the members or how one is linked, read by merges for
+ * optimistic concurrency (commitLinks-var.lua, commitProjects-var.lua). No record id starts with '~'.
+ */
+export const MEMBER_REVISION = '~mrev';
+
 export type IndexType = 'bc' | 'inv' | 'sec' | 'ctr' | 'permit' | 'site' | 'own';
 
 export function ledgerKeys(prefix: string) {

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testHub } from '../../test/helpers/hub.js';
 import type { Hub } from '../hub.js';
+import { MEMBER_REVISION } from './keys.js';
 import { unpack } from './packing.js';
 
 /** How the store lays out what it keeps for readers other than the pipeline, on a real Redis. */
@@ -67,7 +68,7 @@ describe('the ledger store in Redis', () => {
       const key = 'H1';
       const docs = [1, 2, 3].map((n) => ({ projectKey: key, name: `第${n}版`, n }));
       for (const [i, doc] of docs.entries()) {
-        await s.redis.hincrby(s.keys.project(key), 'mrev', 1);
+        await s.redis.hset(s.keys.projectMembers(key), MEMBER_REVISION, String(i + 1));
         const v = await s.commitProject(
           key,
           String(i + 1),
@@ -99,7 +100,7 @@ describe('the ledger store in Redis', () => {
       };
       expect(items.map((item, i) => holds(item, docs[i]!))).toEqual([true, true, false]);
       // An unchanged doc is no new version and leaves the history alone.
-      await s.redis.hincrby(s.keys.project(key), 'mrev', 1);
+      await s.redis.hset(s.keys.projectMembers(key), MEMBER_REVISION, '4');
       expect(await s.commitProject(key, '4', docs[2], 'hash2', '2026-11-25T00:00:00Z', {}, false, null)).toBe(
         0,
       );
@@ -126,7 +127,7 @@ describe('the ledger store in Redis', () => {
       const s = hub.store;
       const sum = () => s.redis.hgetall(s.keys.stats);
       await s.redis.del(s.keys.stats);
-      await s.redis.hset(s.keys.project('J3'), 'mrev', '7');
+      await s.redis.hset(s.keys.projectMembers('J3'), MEMBER_REVISION, '7');
       const rev0 = Number((await s.redis.get(s.keys.statsRevision)) ?? 0);
 
       // J3's merge read mrev 6, but a link moved it to 7 meanwhile: -1, and nothing of J3 is written.

@@ -1,9 +1,9 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { pack, unpack, unpackBytes } from './packing.js';
 import type { Redis } from 'ioredis';
 import { type NormalizedRecord, recordId } from '../model/record.js';
 import type { SystemId } from '../model/systems.js';
-import { ledgerKeys, type IndexType, type LedgerKeys } from './keys.js';
+import { ledgerKeys, MEMBER_REVISION, type IndexType, type LedgerKeys } from './keys.js';
 import { defineScripts, type LedgerCommands } from './scripts.js';
 import type { MergeCache } from './mergeCache.js';
 
@@ -469,7 +469,8 @@ export class LedgerStore {
     const k = this.keys;
     const dummy = `${k.prefix}:dummy`;
     const keys: string[] = [k.accounting, k.needLink, k.needMerge, k.unlinkedIndex()];
-    const args: string[] = [String(clock)];
+    // Unique per job: a merge that read the revision before this commit can never see it again.
+    const args: string[] = [String(clock), randomBytes(9).toString('base64url')];
     for (const a of items) {
       const s = a.stored;
       const oldp = s.projectKey ?? '';
@@ -478,8 +479,6 @@ export class LedgerStore {
         k.record(s.id),
         oldp ? k.projectMembers(oldp) : dummy,
         newp ? k.projectMembers(newp) : dummy,
-        oldp ? k.project(oldp) : dummy,
-        newp ? k.project(newp) : dummy,
         k.unlinkedIndex(s.record.system),
       );
       args.push(
@@ -505,21 +504,23 @@ export class LedgerStore {
     return (await this.projectStates([key]))[0]!;
   }
 
-  /** Member revision, members and document hash of each project, in one round trip. */
+  /**
+   * Member revision, members and document hash of each project, in one round trip. The revision
+   * is the member hash's `~mrev` field (commitLinks-var.lua), so one read gives both.
+   */
   async projectStates(
     keys: readonly string[],
   ): Promise<Array<{ mrev: string; members: string[]; hash: string | null }>> {
     if (keys.length === 0) return [];
     const p = this.redis.pipeline();
-    for (const key of keys)
-      p.hmget(this.keys.project(key), 'mrev', 'hash').hkeys(this.keys.projectMembers(key));
+    for (const key of keys) p.hget(this.keys.project(key), 'hash').hgetall(this.keys.projectMembers(key));
     const res = (await p.exec()) ?? [];
     return keys.map((_, i) => {
-      const [e1, fields] = res[2 * i]!;
-      const [e2, members] = res[2 * i + 1]!;
+      const [e1, hash] = res[2 * i]!;
+      const [e2, fields] = res[2 * i + 1]!;
       if (e1 || e2) throw e1 ?? e2;
-      const [mrev, hash] = fields as Array<string | null>;
-      return { mrev: mrev ?? '0', members: members as string[], hash: hash ?? null };
+      const { [MEMBER_REVISION]: mrev, ...members } = fields as Record<string, string>;
+      return { mrev: mrev ?? '0', members: Object.keys(members), hash: (hash as string | null) ?? null };
     });
   }
 
@@ -570,7 +571,7 @@ export class LedgerStore {
     const entries: Array<string | Buffer> = [];
     for (const it of items) {
       const unchanged = it.hash === it.storedHash;
-      keys.push(k.project(it.key), k.projectHistory(it.key));
+      keys.push(k.project(it.key), k.projectHistory(it.key), k.projectMembers(it.key));
       entries.push(unchanged ? '' : pack(JSON.stringify(it.entry), 'plain'));
       args.push(
         it.key,
@@ -595,9 +596,9 @@ export class LedgerStore {
   async settleProjects(keys: readonly string[], mergeToken: string): Promise<boolean[]> {
     if (keys.length === 0) return [];
     const out = await this.redis.settleProjects(
-      keys.length + 1,
+      2 * keys.length + 1,
       this.keys.needMerge,
-      ...keys.map((key) => this.keys.project(key)),
+      ...keys.flatMap((key) => [this.keys.project(key), this.keys.projectMembers(key)]),
       mergeToken,
       ...keys,
     );

@@ -3,13 +3,18 @@
   counts exact, in one step for the whole job. Each record is checked and written on its own; what
   many records touch alike (counters, outboxes, member lists, project revisions, unlinked indexes)
   is written once per key at the end, which is most of the commands a per-record call would make.
+  A project's member revision is a field of its member hash (`~mrev`, no record id starts with
+  '~'), set to this job's token whenever the members or how one of them is linked change: a merge
+  commits only while it is the one it read (commitProjects-var.lua), and joining records and the
+  new revision are one HSET.
   Input (the number of keys is passed by the caller):
     KEYS[1] accounting hash  KEYS[2] link outbox  KEYS[3] need-merge outbox  KEYS[4] unlinked index (all)
-    then 6 keys per item i, from 4 + (i-1)*6 + 1:
-      record hash, old project members, new project members (hashes of record id → ''), old project
-      hash, new project hash (each a dummy key when there is no such project), unlinked index (system)
+    then 4 keys per item i, from 4 + (i-1)*4 + 1:
+      record hash, old project members, new project members (hashes of record id → '', each a
+      dummy key when there is no such project), unlinked index (system)
     ARGV[1] the link clock as the job read it before reading anything it decided from
-    then ARGV per item i, 9 values from 1 + (i-1)*9 + 1:
+    ARGV[2] the job's member revision token (unique per job)
+    then ARGV per item i, 9 values from 2 + (i-1)*9 + 1:
       record id, system, content hash the link was computed from, expected old project key ('' = none),
       new project key ('' = unlinked), linkedBy, unlinked reason JSON ('' when linked),
       provided keys, referenced keys (encoded by store.ts, '' when none)
@@ -26,11 +31,12 @@ local function push(t, k, v)
   if not l then l = {}; t[k] = l end
   l[#l + 1] = v
 end
-local function bump(key) mrev[key] = (mrev[key] or 0) + 1 end
-local nitems = (#KEYS - 4) / 6
+local function bump(key) mrev[key] = true end
+local token = ARGV[2]
+local nitems = (#KEYS - 4) / 4
 for i = 1, nitems do
-  local kb, ab = 4 + (i - 1) * 6, 1 + (i - 1) * 9
-  local key, oldm, newm, oldh, newh, unlsys = KEYS[kb + 1], KEYS[kb + 2], KEYS[kb + 3], KEYS[kb + 4], KEYS[kb + 5], KEYS[kb + 6]
+  local kb, ab = 4 + (i - 1) * 4, 2 + (i - 1) * 9
+  local key, oldm, newm, unlsys = KEYS[kb + 1], KEYS[kb + 2], KEYS[kb + 3], KEYS[kb + 4]
   local id, sys, h, expold, newp, by, why, pv, rf =
     ARGV[ab + 1], ARGV[ab + 2], ARGV[ab + 3], ARGV[ab + 4], ARGV[ab + 5], ARGV[ab + 6], ARGV[ab + 7], ARGV[ab + 8], ARGV[ab + 9]
   local rec = redis.call('HMGET', key, 'h', 'proj', 'st', 'lh', 'by', 'why', 'pv', 'rf')
@@ -44,17 +50,17 @@ for i = 1, nitems do
     if oldp ~= newp then
       if oldp ~= '' then
         push(delFrom, oldm, id)
-        bump(oldh)
+        bump(oldm)
         merge[#merge + 1] = oldp
       end
       if newp ~= '' then
         push(addTo, newm, id)
-        bump(newh)
+        bump(newm)
         merge[#merge + 1] = newp
       end
       result = 'MOVED'
     elseif newp ~= '' and (lh ~= h or rec[5] ~= by) then
-      bump(newh)
+      bump(newm)
       merge[#merge + 1] = newp
       result = 'TOUCHED'
     end
@@ -97,7 +103,8 @@ end
 for k, ids in pairs(delFrom) do chunks('HDEL', k, ids) end
 for k, ids in pairs(zrem) do chunks('ZREM', k, ids) end
 for k, ids in pairs(addTo) do
-  local args = {}
+  local args = { '~mrev', token }
+  mrev[k] = nil
   for _, id in ipairs(ids) do
     args[#args + 1] = id
     args[#args + 1] = ''
@@ -105,7 +112,7 @@ for k, ids in pairs(addTo) do
   for j = 1, #args, 1000 do redis.call('HSET', k, unpack(args, j, math.min(j + 999, #args))) end
 end
 for k, ids in pairs(zadd) do chunks('ZADD', k, ids, 0) end
-for k, n in pairs(mrev) do redis.call('HINCRBY', k, 'mrev', n) end
+for k in pairs(mrev) do redis.call('HSET', k, '~mrev', token) end
 for f, n in pairs(acct) do
   if n ~= 0 then redis.call('HINCRBY', KEYS[1], f, n) end
 end

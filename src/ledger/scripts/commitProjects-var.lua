@@ -1,6 +1,7 @@
 --[[
   Commits the recomputed golden records of a merge job, each only if nothing it was computed from
-  has changed since (optimistic concurrency on the project's member revision `mrev`), in one step
+  has changed since (optimistic concurrency on the project's member revision: the `~mrev` field of
+  its member hash, set by commitLinks-var.lua; absent reads as '0'), in one step
   for the whole job. Each project is checked and written on its own; what all of them touch (the
   /stats sums, the outboxes, the indexes) is written once per key or field at the end: a first
   merge moves ~30 statistics fields, and 200 projects of one job share most of them.
@@ -9,7 +10,7 @@
     KEYS[4] statistics hash (field = "<groupBy>\31<key>\31<measure>")
     KEYS[5] priority index (sorted set, score 0, member "<inverted score>|<key>": lexicographic = priority order)
     KEYS[6] statistics revision (counter, moved whenever KEYS[4] moves: readers cache /stats by it)
-    then 2 keys per item i, from 6 + (i-1)*2 + 1: project hash, project history list
+    then 3 keys per item i, from 6 + (i-1)*3 + 1: project hash, project history list, project members
     ARGV per item i, 9 values from (i-1)*9 + 1:
       project key, mrev the merge read, doc (packed JSON, without version/updatedAt; '' when the
         caller expects the stored doc to have this hash: packing it would be wasted), doc hash,
@@ -26,7 +27,7 @@
   superseded, its element gets the doc appended here, so no doc is ever held twice.
   Output: per item -1 retry (mrev moved), 0 unchanged (no write), n > 0 the new version
 ]]
-local n = (#KEYS - 6) / 2
+local n = (#KEYS - 6) / 3
 local out = {}
 local settled, publish, listed, unlisted, prioOut, prioIn = {}, {}, {}, {}, {}, {}
 local delta, statsMoved = {}, false
@@ -57,16 +58,17 @@ local function contribution(sc)
 end
 
 for i = 1, n do
-  local pk, hk = KEYS[6 + (i - 1) * 2 + 1], KEYS[6 + (i - 1) * 2 + 2]
+  local pk, hk, mk = KEYS[6 + (i - 1) * 3 + 1], KEYS[6 + (i - 1) * 3 + 2], KEYS[6 + (i - 1) * 3 + 3]
   local b = (i - 1) * 9
   local key, mrevRead, doc, hash, now, dropped, sc, pm, token =
     ARGV[b + 1], ARGV[b + 2], ARGV[b + 3], ARGV[b + 4], ARGV[b + 5], ARGV[b + 6], ARGV[b + 7], ARGV[b + 8], ARGV[b + 9]
   local entry = ARGV[n * 9 + i]
-  local cur = redis.call('HMGET', pk, 'mrev', 'hash', 'version', 'pm', 'sc', 'doc')
-  local mrev = cur[1] or '0'
-  if mrev ~= mrevRead then
+  local mrev = redis.call('HGET', mk, '~mrev') or '0'
+  -- Fields: 1 hash, 2 version, 3 pm, 4 sc, 5 doc.
+  local cur = mrev == mrevRead and redis.call('HMGET', pk, 'hash', 'version', 'pm', 'sc', 'doc')
+  if not cur then
     out[i] = -1
-  elseif cur[2] == hash then
+  elseif cur[1] == hash then
     redis.call('HSET', pk, 'mm', mrev .. '|' .. token)
     settled[#settled + 1] = key
     out[i] = 0
@@ -75,15 +77,15 @@ for i = 1, n do
     out[i] = -1
   else
     local set = { 'mm', mrev .. '|' .. token }
-    local oldpm = cur[4] or ''
+    local oldpm = cur[3] or ''
     if oldpm ~= pm then
       if oldpm ~= '' then prioOut[#prioOut + 1] = oldpm end
       if pm ~= '' then prioIn[#prioIn + 1] = pm end
       set[#set + 1] = 'pm'
       set[#set + 1] = pm
     end
-    if (cur[5] or '') ~= sc then
-      local old, new = contribution(cur[5]), contribution(sc)
+    if (cur[4] or '') ~= sc then
+      local old, new = contribution(cur[4]), contribution(sc)
       for f, v in pairs(new) do
         local d = v - (old[f] or 0)
         if d ~= 0 then add(f, d) end
@@ -95,14 +97,14 @@ for i = 1, n do
       set[#set + 1] = sc
       statsMoved = true
     end
-    local v = tonumber(cur[3] or '0') + 1
-    if cur[3] then
+    local v = tonumber(cur[2] or '0') + 1
+    if cur[2] then
       local last = redis.call('LINDEX', hk, -1)
       if last then
         local _, e = string.find(last, '^%d+\n[^\n]*\n%d+\n')
         if e then
           local len = tonumber(string.match(last, '^%d+\n[^\n]*\n(%d+)\n'))
-          if #last == e + len then redis.call('LSET', hk, -1, last .. (cur[6] or '')) end
+          if #last == e + len then redis.call('LSET', hk, -1, last .. (cur[5] or '')) end
         end
       end
     end

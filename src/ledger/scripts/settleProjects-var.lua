@@ -3,18 +3,18 @@
   current members under the same rules: an outbox entry is removed only if the member revision
   has not moved since (a link committed meanwhile keeps it owed). One step for a whole job.
   Input (the number of keys is passed by the caller):
-    KEYS[1] need-merge outbox  KEYS[1+i] project hash of item i
+    KEYS[1] need-merge outbox  then per item i KEYS[2i] project hash, KEYS[2i+1] project members
     ARGV[1] merge token (as-of date and ledger rules, see commitProjects-var.lua)  ARGV[1+i] project key of item i
   Output: per item 1 settled (no merge needed), 0 merge needed
 ]]
 local out, settled = {}, {}
-for i = 2, #KEYS do
-  local cur = redis.call('HMGET', KEYS[i], 'mrev', 'mm')
-  if cur[2] and cur[2] == (cur[1] or '0') .. '|' .. ARGV[1] then
-    settled[#settled + 1] = ARGV[i]
-    out[i - 1] = 1
+for i = 1, (#KEYS - 1) / 2 do
+  local mm = redis.call('HGET', KEYS[2 * i], 'mm')
+  if mm and mm == (redis.call('HGET', KEYS[2 * i + 1], '~mrev') or '0') .. '|' .. ARGV[1] then
+    settled[#settled + 1] = ARGV[i + 1]
+    out[i] = 1
   else
-    out[i - 1] = 0
+    out[i] = 0
   end
 end
 chunks('SREM', KEYS[1], settled)
