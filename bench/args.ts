@@ -5,6 +5,9 @@ export interface BenchArgs {
   pushSeconds: number;
   pushRate: number;
   pushBatch: number;
+  liveRate: number;
+  liveSeconds: number;
+  liveLoad: number;
   apiSeconds: number;
   apiConnections: number;
   seed: number;
@@ -16,6 +19,9 @@ const DEFAULTS: BenchArgs = {
   pushSeconds: 30,
   pushRate: 1_000,
   pushBatch: 10,
+  liveRate: 20,
+  liveSeconds: 10,
+  liveLoad: 100_000,
   apiSeconds: 10,
   apiConnections: 50,
   seed: 20241001,
@@ -27,6 +33,9 @@ const FLAGS: Record<string, keyof BenchArgs> = {
   '--push-seconds': 'pushSeconds',
   '--push-rate': 'pushRate',
   '--push-batch': 'pushBatch',
+  '--live-rate': 'liveRate',
+  '--live-seconds': 'liveSeconds',
+  '--live-load': 'liveLoad',
   '--api-seconds': 'apiSeconds',
   '--api-connections': 'apiConnections',
   '--seed': 'seed',
