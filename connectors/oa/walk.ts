@@ -1,18 +1,18 @@
-import { beijingToEpochMs } from '../../src/model/time.js';
+import { beijingToEpochMs, epochMsToBeijing } from '../../src/model/time.js';
+import { SeenTimes } from './seenTimes.js';
 import { BEIJING_SECOND, type OaState } from './spec.js';
 
 /** `updateTime` of a raw document when it is well formed, else null (normalize quarantines it). */
-function updateTimeOf(raw: unknown): { docId: string; updateTime: string } | null {
+function updateTimeOf(raw: unknown): { docId: string; updateTime: string; ms: number } | null {
   if (typeof raw !== 'object' || raw === null) return null;
   const { docId, updateTime } = raw as { docId?: unknown; updateTime?: unknown };
   if (typeof docId !== 'string' || typeof updateTime !== 'string' || !BEIJING_SECOND.test(updateTime))
     return null;
   try {
-    beijingToEpochMs(updateTime);
+    return { docId, updateTime, ms: beijingToEpochMs(updateTime) };
   } catch {
     return null;
   }
-  return { docId, updateTime };
 }
 
 /**
@@ -29,9 +29,10 @@ function updateTimeOf(raw: unknown): { docId: string; updateTime: string } | nul
  * know what moved before it resumed, so it keeps its bound.
  */
 export class WalkTracker {
-  private readonly firstSeen = new Map<string, string>();
+  private readonly firstSeen = new SeenTimes();
   private max: string | null;
-  private holdBack: string | null = null;
+  /** Epoch ms of the `updateTime` the next walk must start from at the latest. */
+  private holdBack: number | null = null;
 
   constructor(
     private readonly bound: string | null,
@@ -47,9 +48,8 @@ export class WalkTracker {
       // Same-format Beijing timestamps order lexicographically as they do in time.
       if (this.max === null || r.updateTime > this.max) this.max = r.updateTime;
       const before = this.firstSeen.get(r.docId);
-      if (before === undefined) this.firstSeen.set(r.docId, r.updateTime);
-      else if (before !== r.updateTime && (this.holdBack === null || before < this.holdBack))
-        this.holdBack = before;
+      if (before === undefined) this.firstSeen.setIfAbsent(r.docId, r.ms);
+      else if (before !== r.ms && (this.holdBack === null || before < this.holdBack)) this.holdBack = before;
     }
   }
 
@@ -61,7 +61,10 @@ export class WalkTracker {
   /** State to persist once the walk has reached the end of the list. */
   done(): OaState {
     if (this.resumed) return { updateTimeFrom: this.bound, pageNo: 1 };
-    return { updateTimeFrom: this.holdBack ?? this.max, pageNo: 1 };
+    return {
+      updateTimeFrom: this.holdBack === null ? this.max : epochMsToBeijing(this.holdBack),
+      pageNo: 1,
+    };
   }
 
   /** Documents that moved during the walk (for the log). */
