@@ -33,10 +33,60 @@ export const mergeProcessor: Processor<'merge'> = async (job, deps) => {
   return { merged: job.keys.length - skipped, skipped, versions: toPublish.length };
 };
 
+/**
+ * Projects whose members a merge holds in memory at once. A job's members are read, merged and
+ * dropped this many projects at a time, and the documents committed together: reading them one
+ * step per round trip for the whole job is what keeps merges cheap, but holding the parsed records
+ * of all its projects (about 4,400 for 200) until the commit was most of a worker's live heap in
+ * the merge phase of a load, and V8 grows its heap to a multiple of what is live.
+ */
+const MERGE_CHUNK = 50;
+
+type Commit = { i: number; key: string; mrev: string; doc: unknown; empty: boolean; changed: unknown[] };
+
 /** Merges and commits projects once: per key -1 (its members moved meanwhile: retry), 0 (unchanged) or the new version. */
 export async function mergeProjects(keys: readonly string[], deps: StageDeps): Promise<number[]> {
   const { store, mergeCache: cache } = deps;
   const asOf = beijingDateOf(Date.now());
+  const commits: Array<Commit & { storedHash: string | null }> = [];
+  for (let from = 0; from < keys.length; from += MERGE_CHUNK) {
+    const chunk = keys.slice(from, from + MERGE_CHUNK);
+    for (const c of await mergeChunk(chunk, deps, asOf)) commits.push({ ...c, i: from + c.i });
+  }
+  const now = new Date().toISOString().replace(/\.\d{3}Z$/, 'Z');
+  const out: number[] = keys.map(() => 0);
+  const hashes = commits.map((c) => docHash(c.doc));
+  const versions = await store.commitProjects(
+    commits.map((c, j) => ({
+      key: c.key,
+      mrev: c.mrev,
+      doc: c.doc,
+      hash: hashes[j]!,
+      now,
+      entry: { records: c.changed },
+      empty: c.empty,
+      contribution: c.empty ? null : statsContribution(c.doc as ProjectDoc),
+      priorityScore: c.empty ? null : ((c.doc as ProjectDoc).priority?.score ?? null),
+      mergeToken: mergeToken(deps.ledger, asOf),
+      storedHash: c.storedHash,
+    })),
+  );
+  commits.forEach((c, j) => {
+    out[c.i] = versions[j]!;
+    // Committed or found unchanged: the stored document is now the one with this hash.
+    if (cache && versions[j]! >= 0 && !c.empty)
+      cache.setDocumentVersions(c.key, hashes[j]!, recordVersions(c.doc as ProjectDoc));
+  });
+  return out;
+}
+
+/** Reads and merges some projects (MERGE_CHUNK): what each commit needs, without the members. */
+async function mergeChunk(
+  keys: readonly string[],
+  deps: StageDeps,
+  asOf: string,
+): Promise<Array<Commit & { storedHash: string | null }>> {
+  const { store, mergeCache: cache } = deps;
   const states = await store.projectStates(keys);
   const loaded = await store.loadMembers([...new Set(states.flatMap((s) => s.members))], cache);
   const merged = keys.map((key, i) => {
@@ -54,9 +104,7 @@ export async function mergeProjects(keys: readonly string[], deps: StageDeps): P
   const needPrev = merged.filter((m) => m.empty || !m.prevVersions);
   const prevRaw = await store.getProjectsRaw(needPrev.map((m) => m.key));
   const prevs = new Map(needPrev.map((m, j) => [m.key, prevRaw[j] ?? null]));
-  const now = new Date().toISOString().replace(/\.\d{3}Z$/, 'Z');
-  const out: number[] = keys.map(() => 0);
-  const commits = (
+  return (
     await Promise.all(
       merged.map(async ({ key, ms, empty, prevVersions }, i) => {
         let doc: unknown = mergeProject(key, ms, { ...deps.ledger, asOf });
@@ -71,33 +119,11 @@ export async function mergeProjects(keys: readonly string[], deps: StageDeps): P
           }
         }
         const before = prevVersions ?? recordVersions(prev ? JSON.parse(prev.doc) : null);
-        return [{ i, key, mrev: states[i]!.mrev, doc, empty, changed: changedRecords(before, ms) }];
+        const changed = changedRecords(before, ms);
+        return [{ i, key, mrev: states[i]!.mrev, doc, empty, changed, storedHash: states[i]!.hash }];
       }),
     )
   ).flat();
-  const hashes = commits.map((c) => docHash(c.doc));
-  const versions = await store.commitProjects(
-    commits.map((c, j) => ({
-      key: c.key,
-      mrev: c.mrev,
-      doc: c.doc,
-      hash: hashes[j]!,
-      now,
-      entry: { records: c.changed },
-      empty: c.empty,
-      contribution: c.empty ? null : statsContribution(c.doc as ProjectDoc),
-      priorityScore: c.empty ? null : ((c.doc as ProjectDoc).priority?.score ?? null),
-      mergeToken: mergeToken(deps.ledger, asOf),
-      storedHash: states[c.i]!.hash,
-    })),
-  );
-  commits.forEach((c, j) => {
-    out[c.i] = versions[j]!;
-    // Committed or found unchanged: the stored document is now the one with this hash.
-    if (cache && versions[j]! >= 0 && !c.empty)
-      cache.setDocumentVersions(c.key, hashes[j]!, recordVersions(c.doc as ProjectDoc));
-  });
-  return out;
 }
 
 type RecordRef = { system: string; kind: string; sourceId: string; version: string };
