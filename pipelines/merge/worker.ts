@@ -42,13 +42,22 @@ export const mergeProcessor: Processor<'merge'> = async (job, deps) => {
  */
 const MERGE_CHUNK = 50;
 
-type Commit = { i: number; key: string; mrev: string; doc: unknown; empty: boolean; changed: unknown[] };
+/** What the commit of one merged project needs; `i` is its place in the job's keys. */
+type Commit = {
+  i: number;
+  key: string;
+  mrev: string;
+  doc: unknown;
+  empty: boolean;
+  changed: unknown[];
+  storedHash: string | null;
+};
 
 /** Merges and commits projects once: per key -1 (its members moved meanwhile: retry), 0 (unchanged) or the new version. */
 export async function mergeProjects(keys: readonly string[], deps: StageDeps): Promise<number[]> {
   const { store, mergeCache: cache } = deps;
   const asOf = beijingDateOf(Date.now());
-  const commits: Array<Commit & { storedHash: string | null }> = [];
+  const commits: Commit[] = [];
   for (let from = 0; from < keys.length; from += MERGE_CHUNK) {
     const chunk = keys.slice(from, from + MERGE_CHUNK);
     for (const c of await mergeChunk(chunk, deps, asOf)) commits.push({ ...c, i: from + c.i });
@@ -81,11 +90,7 @@ export async function mergeProjects(keys: readonly string[], deps: StageDeps): P
 }
 
 /** Reads and merges some projects (MERGE_CHUNK): what each commit needs, without the members. */
-async function mergeChunk(
-  keys: readonly string[],
-  deps: StageDeps,
-  asOf: string,
-): Promise<Array<Commit & { storedHash: string | null }>> {
+async function mergeChunk(keys: readonly string[], deps: StageDeps, asOf: string): Promise<Commit[]> {
   const { store, mergeCache: cache } = deps;
   const states = await store.projectStates(keys);
   const loaded = await store.loadMembers([...new Set(states.flatMap((s) => s.members))], cache);
