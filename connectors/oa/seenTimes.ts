@@ -26,21 +26,19 @@ export class SeenTimes {
     return this.count;
   }
 
-  get(id: string): number | undefined {
+  /**
+   * The time first seen for `id`, or undefined when this is its first sighting (then `ms` is kept
+   * as its time). One hash and one probe per document.
+   */
+  firstSeen(id: string, ms: number): number | undefined {
     const [hi, lo] = hash(id);
     const at = this.find(hi, lo);
-    return this.keys[2 * at] === 0 && this.keys[2 * at + 1] === 0 ? undefined : this.times[at];
-  }
-
-  /** Keeps the first time seen: a document already held keeps its time. */
-  setIfAbsent(id: string, ms: number): void {
-    const [hi, lo] = hash(id);
-    const at = this.find(hi, lo);
-    if (this.keys[2 * at] !== 0 || this.keys[2 * at + 1] !== 0) return;
+    if (this.keys[2 * at] !== 0 || this.keys[2 * at + 1] !== 0) return this.times[at];
     this.keys[2 * at] = hi;
     this.keys[2 * at + 1] = lo;
     this.times[at] = ms;
     if (++this.count * 2 > this.times.length) this.grow();
+    return undefined;
   }
 
   /** The slot holding (hi, lo), or the empty slot where it belongs (linear probing). */

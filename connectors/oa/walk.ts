@@ -29,7 +29,7 @@ function updateTimeOf(raw: unknown): { docId: string; updateTime: string; ms: nu
  * know what moved before it resumed, so it keeps its bound.
  */
 export class WalkTracker {
-  private readonly firstSeen = new SeenTimes();
+  private readonly seen = new SeenTimes();
   private max: string | null;
   /** Epoch ms of the `updateTime` the next walk must start from at the latest. */
   private holdBack: number | null = null;
@@ -47,9 +47,9 @@ export class WalkTracker {
       if (r === null) continue;
       // Same-format Beijing timestamps order lexicographically as they do in time.
       if (this.max === null || r.updateTime > this.max) this.max = r.updateTime;
-      const before = this.firstSeen.get(r.docId);
-      if (before === undefined) this.firstSeen.setIfAbsent(r.docId, r.ms);
-      else if (before !== r.ms && (this.holdBack === null || before < this.holdBack)) this.holdBack = before;
+      const before = this.seen.firstSeen(r.docId, r.ms);
+      if (before !== undefined && before !== r.ms && (this.holdBack === null || before < this.holdBack))
+        this.holdBack = before;
     }
   }
 
