@@ -196,9 +196,7 @@ export class TitleIndex {
     }
     const all = [...hits];
     const maximal = all.filter((h) => !all.some((o) => o !== h && o.length > h.length && o.includes(h)));
-    return [
-      ...new Set(maximal.flatMap((n) => (this.byName.get(n) ?? '').split(RS).filter(Boolean).map(keyOf))),
-    ].sort();
+    return [...new Set(maximal.flatMap((n) => (this.byName.get(n)?.split(RS) ?? []).map(keyOf)))].sort();
   }
 }
 
