@@ -14,6 +14,7 @@ import { SystemId, SYSTEMS } from '../model/systems.js';
 import { STAGES, type StageName } from '../queues.js';
 import { sandboxConnectors, startSandbox } from '../sandbox/index.js';
 import { formatSummary, syncOnce } from './syncOnce.js';
+import { applyHeapGrowth } from './heapGrowth.js';
 import { missingNodeFlags } from './nodeFlags.js';
 
 const program = new Command('hub')
@@ -63,6 +64,7 @@ program
     const roles = new Set(o.roles.split(',').map((r) => r.trim()));
     for (const r of roles)
       if (!['api', 'workers', 'scheduler'].includes(r)) throw new Error(`unknown role ${r}`);
+    if (roles.has('workers')) applyHeapGrowth(cfg.workers.heapGrowthPercent);
     const hub = await startHub(cfg, {
       api: roles.has('api'),
       workers: roles.has('workers') ? cfg.workers.stages : false,
@@ -82,8 +84,9 @@ program
     const cfg = loadConfig(o.config);
     const stages = o.stages ? (o.stages.split(',').map((s) => s.trim()) as StageName[]) : cfg.workers.stages;
     for (const s of stages) if (!STAGES.includes(s)) throw new Error(`unknown stage ${s}`);
+    applyHeapGrowth(cfg.workers.heapGrowthPercent);
     const hub = await startHub(cfg, { workers: stages });
-    hub.log.info({ stages }, 'workers running');
+    hub.log.info({ stages, heapGrowthPercent: cfg.workers.heapGrowthPercent }, 'workers running');
     warnOnMissingFlags(hub);
     onShutdown(hub);
   });
@@ -124,6 +127,7 @@ program
         await hub.close();
         return;
       }
+      applyHeapGrowth(cfg.workers.heapGrowthPercent);
       const hub = await startHub(cfg, { workers: ['normalize', 'link', 'merge', 'publish'] });
       try {
         const rows = await syncOnce(hub, systems, { full: !!o.full });
@@ -229,6 +233,7 @@ program
       api: { port: o.port, keys: [{ name: 'demo', sha256: sha256Hex(key), scopes: ['admin'] }] },
       connectors: sandboxConnectors(sandbox.urls),
     });
+    applyHeapGrowth(cfg.workers.heapGrowthPercent);
     const hub = await startHub(cfg, { api: true, workers: [...STAGES], scheduler: false });
     warnOnMissingFlags(hub);
     onShutdown(hub, () => sandbox.close());

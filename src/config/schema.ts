@@ -159,6 +159,15 @@ export const HubConfigSchema = z.object({
         .describe(
           "A connector run fetches its next page only while fewer than this many pages wait for normalization, so a full sync never holds a whole source in Redis (the sources' cursors and tokens do not expire while a run waits).",
         ),
+      heapGrowthPercent: z
+        .number()
+        .int()
+        .min(0)
+        .max(1_000)
+        .default(100)
+        .describe(
+          "How far a process that runs pipeline workers lets its heap grow past what survived the last full garbage collection, in percent (0: V8's own choice, up to 300). The live heap is nearly flat with the ledger; the slack is most of a worker's peak memory (README, Performance and scale). Lower costs more collections.",
+        ),
       mergeCacheRecords: z
         .number()
         .int()
@@ -176,6 +185,7 @@ export const HubConfigSchema = z.object({
       mergeDeferBacklog: 20,
       mergeDeferMaxMs: 1_800_000,
       ingestBacklog: 100,
+      heapGrowthPercent: 100,
       mergeCacheRecords: 0,
     })
     .describe('Pipeline workers.'),
