@@ -1,8 +1,11 @@
 import fc from 'fast-check';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { describe, expect, it } from 'vitest';
 import type { NormalizedRecord } from '../../src/model/record.js';
 import {
   decideLink,
+  flat,
   matchTitle,
   providesOf,
   referencesOf,
@@ -201,5 +204,40 @@ describe('title index', () => {
       ),
       { numRuns: 300 },
     );
+  });
+
+  it('copies names and entries exactly, whatever their characters', () => {
+    fc.assert(
+      fc.property(fc.string({ unit: 'binary' }), (s) => {
+        expect(flat(s)).toBe(s);
+      }),
+      { numRuns: 500 },
+    );
+    expect(flat('管廊\ud800A')).toBe('管廊\ud800A');
+  });
+
+  it('holds its own copies, not the strings its names and entries were sliced from', () => {
+    setFlagsFromString('--expose-gc');
+    const gc = runInNewContext('gc') as () => void;
+    // Each name and entry a slice of a 64 KB field, as names arrive from the names hash (but
+    // larger). V8 slices strings of 13 characters or more instead of copying them.
+    const filler = 'x'.repeat(64 * 1024);
+    const fields = Array.from(
+      { length: 200 },
+      (_, i) => `某某区第${i}号地下综合管廊建设工程\x1f2024${String(i).padStart(10, '0')}\x1f${filler}${i}`,
+    );
+    gc();
+    const before = process.memoryUsage().heapUsed;
+    const index = new TitleIndex();
+    for (const f of fields) {
+      const a = f.indexOf('\x1f');
+      const b = f.indexOf('\x1f', a + 1);
+      index.set(f.slice(0, a), f.slice(a + 1, b), f.slice(a + 1, b));
+    }
+    fields.length = 0;
+    gc();
+    // Holding the fields would be 200 × 64 K two-byte characters, about 26 MB.
+    expect(process.memoryUsage().heapUsed - before).toBeLessThan(2 * 1024 * 1024);
+    expect(index.match('关于某某区第17号地下综合管廊建设工程的批复')).toEqual(['20240000000017']);
   });
 });
