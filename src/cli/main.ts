@@ -9,7 +9,8 @@ import { createLogger } from '../log.js';
 import { registerDeadLetterCommands } from '../deadletters/cli.js';
 import type { FaultMode } from '../sandbox/faults.js';
 import { HubError } from '../errors.js';
-import { startHub, type Hub } from '../hub.js';
+import type { HubConfig } from '../config/schema.js';
+import { startHub, type Hub, type HubRoles } from '../hub.js';
 import { SystemId, SYSTEMS } from '../model/systems.js';
 import { STAGES, type StageName } from '../queues.js';
 import { sandboxConnectors, startSandbox } from '../sandbox/index.js';
@@ -44,6 +45,17 @@ function onShutdown(hub: Hub, extra?: () => Promise<void>) {
   process.on('SIGINT', () => stop('SIGINT'));
 }
 
+/**
+ * Every command starts its hub through this: a process that runs pipeline workers first bounds
+ * its heap growth (workers.heapGrowthPercent, src/cli/heapGrowth.ts), one that does not keeps V8's
+ * default. startHub itself leaves the process alone, since tests run hubs in their own process.
+ */
+function startProcessHub(cfg: HubConfig, roles: HubRoles): Promise<Hub> {
+  const stages = roles.workers === false ? [] : (roles.workers ?? STAGES);
+  if (stages.length > 0) applyHeapGrowth(cfg.workers.heapGrowthPercent);
+  return startHub(cfg, roles);
+}
+
 /** Long-running commands say so when started by a launcher that left out HUB_NODE_FLAGS. */
 function warnOnMissingFlags(hub: Hub) {
   const missing = missingNodeFlags(process.execArgv);
@@ -64,8 +76,7 @@ program
     const roles = new Set(o.roles.split(',').map((r) => r.trim()));
     for (const r of roles)
       if (!['api', 'workers', 'scheduler'].includes(r)) throw new Error(`unknown role ${r}`);
-    if (roles.has('workers')) applyHeapGrowth(cfg.workers.heapGrowthPercent);
-    const hub = await startHub(cfg, {
+    const hub = await startProcessHub(cfg, {
       api: roles.has('api'),
       workers: roles.has('workers') ? cfg.workers.stages : false,
       scheduler: roles.has('scheduler'),
@@ -84,8 +95,7 @@ program
     const cfg = loadConfig(o.config);
     const stages = o.stages ? (o.stages.split(',').map((s) => s.trim()) as StageName[]) : cfg.workers.stages;
     for (const s of stages) if (!STAGES.includes(s)) throw new Error(`unknown stage ${s}`);
-    applyHeapGrowth(cfg.workers.heapGrowthPercent);
-    const hub = await startHub(cfg, { workers: stages });
+    const hub = await startProcessHub(cfg, { workers: stages });
     hub.log.info({ stages, heapGrowthPercent: cfg.workers.heapGrowthPercent }, 'workers running');
     warnOnMissingFlags(hub);
     onShutdown(hub);
@@ -116,7 +126,7 @@ program
       else throw new Error('name a system or pass --all');
       if (systems.length === 0) throw new Error('no enabled connectors in the configuration');
       if (!o.once) {
-        const hub = await startHub(cfg, { workers: false });
+        const hub = await startProcessHub(cfg, { workers: false });
         for (const s of systems)
           await hub.queues.add(
             'ingest',
@@ -127,8 +137,7 @@ program
         await hub.close();
         return;
       }
-      applyHeapGrowth(cfg.workers.heapGrowthPercent);
-      const hub = await startHub(cfg, { workers: ['normalize', 'link', 'merge', 'publish'] });
+      const hub = await startProcessHub(cfg, { workers: ['normalize', 'link', 'merge', 'publish'] });
       try {
         const rows = await syncOnce(hub, systems, { full: !!o.full });
         console.log(formatSummary(rows));
@@ -198,7 +207,7 @@ program
 
 registerDeadLetterCommands(program, {
   configOption,
-  openHub: (o) => startHub(loadConfig(o.config), { workers: false }),
+  openHub: (o) => startProcessHub(loadConfig(o.config), { workers: false }),
 });
 
 const keys = program.command('keys').description('API key tools');
@@ -233,8 +242,7 @@ program
       api: { port: o.port, keys: [{ name: 'demo', sha256: sha256Hex(key), scopes: ['admin'] }] },
       connectors: sandboxConnectors(sandbox.urls),
     });
-    applyHeapGrowth(cfg.workers.heapGrowthPercent);
-    const hub = await startHub(cfg, { api: true, workers: [...STAGES], scheduler: false });
+    const hub = await startProcessHub(cfg, { api: true, workers: [...STAGES], scheduler: false });
     warnOnMissingFlags(hub);
     onShutdown(hub, () => sandbox.close());
     const rows = await syncOnce(hub, [...SYSTEMS], { full: false });

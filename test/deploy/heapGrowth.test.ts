@@ -32,12 +32,14 @@ describe('workers.heapGrowthPercent', () => {
 
   it('is applied by every command that runs pipeline workers, before they start', () => {
     const main = readFileSync('src/cli/main.ts', 'utf8');
-    const starts = [...main.matchAll(/startHub\(cfg, \{([^}]*)\}/g)];
-    const withWorkers = starts.filter((m) => !/workers: false/.test(m[1]!));
-    expect(withWorkers.length).toBe(4);
-    for (const m of withWorkers) {
-      const before = main.slice(Math.max(0, m.index! - 400), m.index);
-      expect(before).toContain('applyHeapGrowth(cfg.workers.heapGrowthPercent)');
-    }
+    // Commands start their hubs only through startProcessHub, which applies it when workers run.
+    expect([...main.matchAll(/startHub\(/g)]).toHaveLength(1);
+    const helper = main.slice(main.indexOf('function startProcessHub('));
+    const body = helper.slice(0, helper.indexOf('\n}\n'));
+    expect(body).toMatch(
+      /const stages = roles\.workers === false \? \[\] : \(roles\.workers \?\? STAGES\);\n\s*if \(stages\.length > 0\) applyHeapGrowth\(cfg\.workers\.heapGrowthPercent\);\n\s*return startHub\(cfg, roles\);/,
+    );
+    // Its definition and six calls: serve, worker, sync (enqueue and --once), dead letters, demo.
+    expect([...main.matchAll(/startProcessHub\(/g)]).toHaveLength(7);
   });
 });
