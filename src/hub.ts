@@ -57,6 +57,11 @@ export interface Hub {
   close(): Promise<void>;
 }
 
+/** The pipeline stages whose workers a process with these roles runs (all, unless told). */
+export function stagesOf(roles: HubRoles): StageName[] {
+  return roles.workers === false ? [] : (roles.workers ?? [...STAGES]);
+}
+
 /** Assembles the roles one process plays (api, workers of some stages, scheduler) on one Redis. */
 export async function startHub(config: HubConfig, roles: HubRoles, log?: Logger): Promise<Hub> {
   const logger = log ?? createLogger({ level: config.log.level, secrets: configSecrets(config) });
@@ -79,7 +84,7 @@ export async function startHub(config: HubConfig, roles: HubRoles, log?: Logger)
     findingThresholds: config.ledger.findings,
   });
   const stopping = new AbortController();
-  const stages = roles.workers === false ? [] : (roles.workers ?? [...STAGES]);
+  const stages = stagesOf(roles);
   const deps: StageDeps = {
     stopping: stopping.signal,
     metrics,

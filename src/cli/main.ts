@@ -10,7 +10,7 @@ import { registerDeadLetterCommands } from '../deadletters/cli.js';
 import type { FaultMode } from '../sandbox/faults.js';
 import { HubError } from '../errors.js';
 import type { HubConfig } from '../config/schema.js';
-import { startHub, type Hub, type HubRoles } from '../hub.js';
+import { stagesOf, startHub, type Hub, type HubRoles } from '../hub.js';
 import { SystemId, SYSTEMS } from '../model/systems.js';
 import { STAGES, type StageName } from '../queues.js';
 import { sandboxConnectors, startSandbox } from '../sandbox/index.js';
@@ -51,8 +51,7 @@ function onShutdown(hub: Hub, extra?: () => Promise<void>) {
  * default. startHub itself leaves the process alone, since tests run hubs in their own process.
  */
 function startProcessHub(cfg: HubConfig, roles: HubRoles): Promise<Hub> {
-  const stages = roles.workers === false ? [] : (roles.workers ?? STAGES);
-  if (stages.length > 0) applyHeapGrowth(cfg.workers.heapGrowthPercent);
+  if (stagesOf(roles).length > 0) applyHeapGrowth(cfg.workers.heapGrowthPercent);
   return startHub(cfg, roles);
 }
 

@@ -3,6 +3,8 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { heapGrowthFlag } from '../../src/cli/heapGrowth.js';
 import { parseConfig } from '../../src/config/load.js';
+import { stagesOf } from '../../src/hub.js';
+import { STAGES } from '../../src/queues.js';
 
 /** The largest heap V8 sized for the child's allocations, with this growth percent applied. */
 function peakHeap(percent: number): number {
@@ -37,8 +39,12 @@ describe('workers.heapGrowthPercent', () => {
     const helper = main.slice(main.indexOf('function startProcessHub('));
     const body = helper.slice(0, helper.indexOf('\n}\n'));
     expect(body).toMatch(
-      /const stages = roles\.workers === false \? \[\] : \(roles\.workers \?\? STAGES\);\n\s*if \(stages\.length > 0\) applyHeapGrowth\(cfg\.workers\.heapGrowthPercent\);\n\s*return startHub\(cfg, roles\);/,
+      /if \(stagesOf\(roles\)\.length > 0\) applyHeapGrowth\(cfg\.workers\.heapGrowthPercent\);\n\s*return startHub\(cfg, roles\);/,
     );
+    // Workers run unless the roles say none; all stages unless they name some.
+    expect(stagesOf({ workers: false })).toEqual([]);
+    expect(stagesOf({ api: true })).toEqual([...STAGES]);
+    expect(stagesOf({ workers: ['link', 'merge'] })).toEqual(['link', 'merge']);
     // Its definition and six calls: serve, worker, sync (enqueue and --once), dead letters, demo.
     expect([...main.matchAll(/startProcessHub\(/g)]).toHaveLength(7);
   });
