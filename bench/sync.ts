@@ -1,5 +1,5 @@
-import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
+import { enqueueLoad } from '../pipelines/load.js';
 import { waitForDrain } from '../pipelines/sweep.js';
 import type { Queues } from '../pipelines/runtime.js';
 import type { LedgerStore } from '../src/ledger/store.js';
@@ -18,7 +18,7 @@ export interface SyncMeasure {
 
 /**
  * One sync of all six systems done entirely by `hub worker` child processes: the bench enqueues
- * one ingest run per system (as `hub sync` without `--once` does), then waits until every stage
+ * a load of the six systems (as `hub sync --all` without `--once` does: one run per system, in waves), then waits until every stage
  * has drained, sweeping the outboxes as `sync --once` does. CPU and peak RSS are those of the
  * worker processes; the commands are everything Redis executed meanwhile.
  */
@@ -30,12 +30,10 @@ export async function measureSync(o: {
   full: boolean;
   timeoutMs: number;
 }): Promise<SyncMeasure> {
-  const runId = randomUUID();
   const cpu0 = o.workers.map((w) => cpuMicros(w.pid));
   const cmd0 = await commandCalls(o.admin);
   const t0 = performance.now();
-  for (const system of SYSTEMS)
-    await o.queues.add('ingest', { system, full: o.full, runId, trigger: 'cli' }, { attempts: 1 });
+  const { runId } = await enqueueLoad(o.queues, SYSTEMS, { full: o.full, trigger: 'cli' });
   await waitForDrain(o.store, o.queues, { timeoutMs: o.timeoutMs });
   const seconds = (performance.now() - t0) / 1000;
   const cmd1 = await commandCalls(o.admin);

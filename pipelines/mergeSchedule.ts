@@ -8,6 +8,9 @@ import { enqueueSet } from './sweep.js';
  * merge outbox (commitLinks-var.lua put them there) and merged once when the flow settles; with the
  * pipeline idle they are merged at once, so a single push reaches the change feed without delay.
  *
+ * A load of several systems (`hub sync --all`) holds merges back from its start until its last
+ * wave is read (pipelines/load.ts): its backlog clears at each wave boundary.
+ *
  * Two exceptions keep a long load from hiding other changes: live changes (`live`: a smart-city
  * push, a manual link) are merged at once whatever the backlog, and deferred merges wait at most
  * `workers.mergeDeferMaxMs` — past that the outbox is merged even while the load goes on.
@@ -47,10 +50,12 @@ export async function settleDeferredMerges(deps: StageDeps, nowMs = Date.now()):
   return enqueueSet(store, deps.queues, store.keys.needMerge, 'merge');
 }
 
+/** Jobs waiting in normalize and link; a load between its waves counts as a backlog that never clears. */
 async function upstreamBacklog(deps: StageDeps): Promise<number> {
-  const [normalize, link] = await Promise.all([
+  const [normalize, link, held] = await Promise.all([
     deps.queues.backlog('normalize'),
     deps.queues.backlog('link'),
+    deps.store.redis.exists(deps.store.keys.loadHold),
   ]);
-  return normalize + link;
+  return held ? Infinity : normalize + link;
 }

@@ -103,6 +103,11 @@ export class Queues {
     return this.q[stage].getJobCountByTypes('waiting', 'prioritized');
   }
 
+  /** Jobs of `stage` not yet done: waiting in either lane, running, or waiting to retry. */
+  async busy(stage: StageName): Promise<number> {
+    return this.q[stage].getJobCountByTypes('waiting', 'prioritized', 'active', 'delayed');
+  }
+
   /** Adds id-carrying jobs in batches of BATCH; `live` marks the jobs of live changes (LinkJob.live). */
   async addIds(
     stage: 'link' | 'merge' | 'publish',
@@ -149,6 +154,8 @@ export type Processor<S extends StageName> = (
   data: z.infer<(typeof JOB_SCHEMAS)[S]>,
   deps: StageDeps,
   job: Job,
+  /** The worker's lock token, which moving the job back to delayed needs. */
+  token?: string,
 ) => Promise<unknown>;
 
 /** Wraps a processor: parse the payload with zod, log failures with the fields operators grep for. */
@@ -161,9 +168,9 @@ export function startWorker<S extends StageName>(
 ): Worker {
   const w = new Worker(
     stage,
-    async (job) => {
+    async (job, token) => {
       const data = JOB_SCHEMAS[stage].parse(job.data) as z.infer<(typeof JOB_SCHEMAS)[S]>;
-      return processor(data, deps, job);
+      return processor(data, deps, job, token);
     },
     {
       connection: connection as unknown as ConnectionOptions,

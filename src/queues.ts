@@ -10,6 +10,12 @@ export const IngestJob = z.object({
   full: z.boolean().default(false),
   runId: z.string(),
   trigger: z.enum(['schedule', 'cli', 'api', 'demo']).default('cli'),
+  /**
+   * Present when the run is one of a load of several systems (`hub sync --all`, one run id for
+   * all): the systems of the earlier waves, whose runs it waits for (pipelines/ingest/waves.ts).
+   * A run of a load, waiting or reading, holds deferred merges back.
+   */
+  after: z.array(SystemId).optional(),
 });
 export type IngestJob = z.infer<typeof IngestJob>;
 

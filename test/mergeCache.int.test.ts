@@ -139,6 +139,11 @@ describe('a sandbox city synced with and without the merge cache', () => {
       expect(wave.changedProjects.length).toBeGreaterThan(0);
       sandbox.apply(wave);
       for (const hub of hubs) await syncOnce(hub, [...SYSTEMS], { full: false, quiet: true });
+      // A load merges each project once; a project that changes twice in a row is merged again
+      // from records the cache still holds.
+      const key = (await hubs[0]!.store.redis.zrange(hubs[0]!.store.keys.projects, 0, 0))[0]!;
+      for (const [i, je] of ['1.00', '2.00'].entries())
+        for (const hub of hubs) await deliverBudget(hub, 'ZB.QUERY', [zb(`ZBCACHE${i}`, key, je)]);
       const [plain, cached] = [await ledger(hubs[0]!), await ledger(hubs[1]!)];
       const cache = hubs[1]!.deps.mergeCache!;
       expect(cache.stats.recordHits).toBeGreaterThan(0);

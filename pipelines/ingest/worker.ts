@@ -1,31 +1,58 @@
 import { randomUUID } from 'node:crypto';
-import { UnrecoverableError } from 'bullmq';
+import { DelayedError, UnrecoverableError } from 'bullmq';
 import { connectorFor } from '../../connectors/index.js';
 import type { CommonConnectorConfig } from '../../src/connector/spec.js';
 import { HubError, HubErrors } from '../../src/errors.js';
 import { connectorContext } from '../../src/connector/run.js';
 import type { SystemId } from '../../src/model/systems.js';
 import type { Processor, StageDeps } from '../runtime.js';
+import { HOLD_MS, holdMerges, markRunEnded, waveReady } from '../load.js';
 
 const LOCK_MS = 60_000;
+
+/** How often a run of a load that waits for its wave looks again. */
+const WAVE_POLL_MS = 500;
 
 /**
  * ingest: run one connector. Each page is enqueued for normalization first and only then is the
  * cursor saved (cursor-after-enqueue): a crash anywhere re-reads a page, never skips one. A Redis
  * lock keeps two hubs from running the same connector at once.
+ *
+ * A run of a load waits for the earlier waves as a delayed job, not in its worker slot: the runs
+ * it waits for may be queued behind it in the same slots. It waits at most
+ * `workers.mergeDeferMaxMs` from when the load was queued (a run that never ends, a record that
+ * keeps failing); the order only saves work, links are right in any order.
  */
-export const ingestProcessor: Processor<'ingest'> = async (job, deps) => {
+export const ingestProcessor: Processor<'ingest'> = async (job, deps, bjob, token) => {
+  const { after } = job;
+  if (after) {
+    await holdMerges(deps.store);
+    if (after.length > 0 && !(await waveReady(deps.store, deps.queues, job.runId, after))) {
+      const waitedMs = Date.now() - bjob.timestamp;
+      if (waitedMs < deps.config.workers.mergeDeferMaxMs) {
+        await bjob.moveToDelayed(Date.now() + WAVE_POLL_MS, token);
+        throw new DelayedError();
+      }
+      deps.log.warn(
+        { system: job.system, runId: job.runId, after, waitedMs },
+        'load wave started before the earlier waves were in',
+      );
+    }
+  }
   try {
-    return await runConnector(job.system, { full: job.full, runId: job.runId }, deps);
+    return await runConnector(job.system, { full: job.full, runId: job.runId, holdMerges: !!after }, deps);
   } catch (e) {
     // The HTTP layer already retried transient failures; a failed run waits for the next schedule.
     throw new UnrecoverableError(e instanceof Error ? e.message : String(e));
+  } finally {
+    if (after) await markRunEnded(deps.store, job.runId, job.system);
   }
 };
 
 export async function runConnector(
   system: SystemId,
-  opts: { full: boolean; runId: string },
+  /** `holdMerges`: the run is one of a load, and holds deferred merges back while it reads. */
+  opts: { full: boolean; runId: string; holdMerges?: boolean },
   deps: StageDeps,
 ): Promise<{ pages: number; fetched: number }> {
   const { store, log } = deps;
@@ -39,6 +66,10 @@ export async function runConnector(
   const renew = setInterval(() => {
     void store.redis.pexpire(lockKey, LOCK_MS);
   }, LOCK_MS / 3);
+  const hold = opts.holdMerges
+    ? setInterval(() => void holdMerges(store).catch(() => undefined), HOLD_MS / 3)
+    : null;
+  if (opts.holdMerges) await holdMerges(store);
   const started = Date.now();
   const runLog = log.child({ system, runId: opts.runId });
   let pages = 0;
@@ -66,7 +97,7 @@ export async function runConnector(
       });
       pages++;
       fetched += page.records.length;
-      await store.redis.hincrby(`${store.keys.prefix}:run:${opts.runId}`, `${system}:pages`, 1);
+      await store.redis.hincrby(store.keys.run(opts.runId), `${system}:pages`, 1);
     }
     const ms = Date.now() - started;
     await store.saveConnector(system, {
@@ -114,6 +145,7 @@ export async function runConnector(
     throw e;
   } finally {
     clearInterval(renew);
+    if (hold) clearInterval(hold);
     // Release only our own lock.
     await store.redis.eval(
       "if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) else return 0 end",

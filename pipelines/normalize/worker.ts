@@ -32,7 +32,7 @@ export const normalizeProcessor: Processor<'normalize'> = async (job, deps) => {
   await deps.queues.addIds('link', toLink, { live: job.live });
   deps.metrics?.recordRecords(job.system, tally);
   if (job.runId) {
-    const key = `${deps.store.keys.prefix}:run:${job.runId}`;
+    const key = deps.store.keys.run(job.runId);
     const p = deps.store.redis.pipeline();
     for (const [f, v] of Object.entries(tally)) p.hincrby(key, `${job.system}:${f}`, v);
     p.expire(key, 7 * 24 * 3600);

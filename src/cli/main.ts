@@ -15,6 +15,7 @@ import { SystemId, SYSTEMS } from '../model/systems.js';
 import { STAGES, type StageName } from '../queues.js';
 import { sandboxConnectors, startSandbox } from '../sandbox/index.js';
 import { formatSummary, syncOnce } from './syncOnce.js';
+import { enqueueLoad } from '../../pipelines/load.js';
 import { applyHeapGrowth } from './heapGrowth.js';
 import { missingNodeFlags } from './nodeFlags.js';
 
@@ -126,13 +127,12 @@ program
       if (systems.length === 0) throw new Error('no enabled connectors in the configuration');
       if (!o.once) {
         const hub = await startProcessHub(cfg, { workers: false });
-        for (const s of systems)
-          await hub.queues.add(
-            'ingest',
-            { system: s, full: !!o.full, runId: crypto.randomUUID(), trigger: 'cli' },
-            { attempts: 1 },
-          );
-        console.log(`enqueued runs for ${systems.join(', ')}`);
+        const { runId, waves } = await enqueueLoad(hub.queues, systems, { full: !!o.full, trigger: 'cli' });
+        console.log(
+          waves.length > 1
+            ? `enqueued a load of ${systems.join(', ')} (run ${runId}), in waves: ${waves.map((w) => w.join(', ')).join(' → ')}`
+            : `enqueued runs for ${systems.join(', ')} (run ${runId})`,
+        );
         await hub.close();
         return;
       }

@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import cliProgress from 'cli-progress';
 import { runConnector } from '../../pipelines/ingest/worker.js';
+import { loadWaves } from '../../pipelines/ingest/waves.js';
+import { awaitWave, markRunEnded } from '../../pipelines/load.js';
 import { waitForDrain } from '../../pipelines/sweep.js';
 import type { Hub } from '../hub.js';
 import type { SystemId } from '../model/systems.js';
@@ -27,7 +29,7 @@ export async function syncOnce(
   opts: { full: boolean; timeoutMs?: number; quiet?: boolean },
 ): Promise<SyncSummaryRow[]> {
   const runId = randomUUID();
-  const runKey = `${hub.store.keys.prefix}:run:${runId}`;
+  const runKey = hub.store.keys.run(runId);
   const tty = process.stderr.isTTY && !opts.quiet;
   const bars = tty
     ? new cliProgress.MultiBar(
@@ -44,6 +46,7 @@ export async function syncOnce(
     systems.map((s) => [s, bars?.create(1, 0, { system: s.padEnd(9), status: 'reading' })]),
   );
   const results = new Map<SystemId, { ok: boolean; error: string | null }>();
+  const started = new Set<SystemId>();
   let lastLog = Date.now();
   const tick = async () => {
     const stats = await hub.store.redis.hgetall(runKey);
@@ -53,7 +56,13 @@ export async function syncOnce(
       if (bar) {
         bar.setTotal(Math.max(fetched, 1));
         bar.update(fetched, {
-          status: results.has(s) ? (results.get(s)!.ok ? 'read' : 'failed') : 'reading',
+          status: results.has(s)
+            ? results.get(s)!.ok
+              ? 'read'
+              : 'failed'
+            : started.has(s)
+              ? 'reading'
+              : 'waiting for its wave',
         });
       }
     }
@@ -64,16 +73,31 @@ export async function syncOnce(
   };
   const timer = setInterval(() => void tick(), 500);
   try {
-    await Promise.all(
-      systems.map(async (s) => {
-        try {
-          await runConnector(s, { full: opts.full, runId }, hub.deps);
-          results.set(s, { ok: true, error: null });
-        } catch (e) {
-          results.set(s, { ok: false, error: (e as Error).message });
-        }
-      }),
-    );
+    // A load of several systems in waves (pipelines/ingest/waves.ts), merges held back until the last is read.
+    const load = systems.length > 1;
+    const waves = loadWaves(systems);
+    const since = Date.now();
+    for (const [i, wave] of waves.entries()) {
+      if (i > 0) {
+        const maxMs = hub.config.workers.mergeDeferMaxMs;
+        const after = waves.slice(0, i).flat();
+        if ((await awaitWave(hub.store, hub.queues, runId, after, { since, maxMs })) === 'overdue')
+          hub.log.warn({ runId, wave }, 'load wave started before the earlier waves were in');
+      }
+      for (const s of wave) started.add(s);
+      await Promise.all(
+        wave.map(async (s) => {
+          try {
+            await runConnector(s, { full: opts.full, runId, holdMerges: load }, hub.deps);
+            results.set(s, { ok: true, error: null });
+          } catch (e) {
+            results.set(s, { ok: false, error: (e as Error).message });
+          } finally {
+            if (load) await markRunEnded(hub.store, runId, s);
+          }
+        }),
+      );
+    }
     await waitForDrain(hub.store, hub.queues, { timeoutMs: opts.timeoutMs ?? 30 * 60_000, onTick: tick });
     await tick();
   } finally {

@@ -149,7 +149,7 @@ export const HubConfigSchema = z.object({
         .min(1_000)
         .default(1_800_000)
         .describe(
-          'The longest a deferred merge waits for the backlog to clear: past it, the projects left waiting are merged while the load goes on. Each such round merges every project waiting, and again as more of their records arrive: a version more of each, with its history and change-feed entry, so a short cap costs memory and CPU (README, Performance and scale). Live changes (pushes, manual links) are never deferred.',
+          'The longest a deferred merge waits for the backlog to clear: past it, the projects left waiting are merged while the load goes on. Each such round merges every project waiting, and again as more of their records arrive: a version more of each, with its history and change-feed entry, so a short cap costs memory and CPU (README, Performance and scale). Live changes (pushes, manual links) are never deferred. It also bounds how long a run of a load (`hub sync --all`) waits for the earlier waves.',
         ),
       ingestBacklog: z
         .number()

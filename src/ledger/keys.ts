@@ -43,6 +43,10 @@ export function ledgerKeys(prefix: string) {
     needPublish: `${p}:out:publish`,
     /** Set while merges wait in the merge outbox for the pipeline to settle (pipelines/mergeSchedule.ts). */
     mergeDeferred: `${p}:mergedefer`,
+    /** Set (with a short expiry, renewed) while a load of several systems holds merges back (pipelines/load.ts). */
+    loadHold: `${p}:load:hold`,
+    /** A connector run's tallies (`<system>:<count>`), and for a load which of its runs ended. */
+    run: (runId: string) => `${p}:run:${runId}`,
     quarantineItems: `${p}:q:items`,
     quarantineIndex: (system?: string) => (system ? `${p}:q:idx:${system}` : `${p}:q:idx`),
     unlinkedIndex: (system?: string) => (system ? `${p}:unl:${system}` : `${p}:unl`),
