@@ -1,7 +1,7 @@
 import type { IndexType } from '../../src/ledger/keys.js';
-import type { LedgerStore } from '../../src/ledger/store.js';
+import type { LedgerStore, StoredRecord } from '../../src/ledger/store.js';
 import { requestMerges } from '../mergeSchedule.js';
-import type { Processor } from '../runtime.js';
+import type { Processor, StageDeps } from '../runtime.js';
 import { decideLink, providesOf, referencesOf, refKey, TitleIndex, usesTitle, type KeyRef } from './link.js';
 
 type Provided = { type: IndexType | 'name'; value: string; target: string };
@@ -23,10 +23,23 @@ type Provided = { type: IndexType | 'name'; value: string; target: string };
  * CPU (a socket write each).
  */
 export const linkProcessor: Processor<'link'> = async (job, deps) => {
-  const { store } = deps;
   // Sent first on the connection, so Redis runs it before the reads below.
-  const [clock, loaded] = await Promise.all([store.linkClock(), store.loadRecords(job.ids)]);
-  const stored = [...loaded.values()];
+  const [clock, loaded] = await Promise.all([deps.store.linkClock(), deps.store.loadRecords(job.ids)]);
+  return linkRecords(deps, clock, [...loaded.values()], { live: job.live });
+};
+
+/**
+ * The link steps above for records as they are held: loaded by a link job, or just stored by the
+ * normalize job that found them new (pipelines/normalize/worker.ts). `clock` is the link clock as
+ * read after the records were stored and before anything the decisions read.
+ */
+export async function linkRecords(
+  deps: StageDeps,
+  clock: number,
+  stored: StoredRecord[],
+  opts: { live?: boolean } = {},
+): Promise<{ linked: number; requeued: number }> {
+  const { store } = deps;
   const manual = await store.manualLinks(stored.map((s) => s.id));
   const plans = stored.map((s) => {
     const r = s.record;
@@ -125,10 +138,10 @@ export const linkProcessor: Processor<'link'> = async (job, deps) => {
     if (result === 'STALE') again.add(d.s.id);
     else if (result !== 'SAME') for (const k of [d.s.projectKey, d.decision.projectKey]) if (k) merges.add(k);
   });
-  await deps.queues.addIds('link', again, { live: job.live });
-  await requestMerges(deps, merges, { live: job.live });
+  await deps.queues.addIds('link', again, { live: opts.live });
+  await requestMerges(deps, merges, { live: opts.live });
   return { linked: stored.length, requeued: again.size };
-};
+}
 
 /** Orders two stream ids (`<ms>-<seq>`). */
 function idAfter(a: string, b: string): boolean {

@@ -117,17 +117,28 @@ export class LedgerStore {
   async upsertRecords(
     items: Array<{ record: NormalizedRecord; receivedAt: string }>,
   ): Promise<UpsertStatus[]> {
+    return (await this.upsertRecordsHashed(items)).map((r) => r.status);
+  }
+
+  /** upsertRecords, with the content hash each record was stored under. */
+  async upsertRecordsHashed(
+    items: Array<{ record: NormalizedRecord; receivedAt: string }>,
+  ): Promise<Array<{ status: UpsertStatus; hash: string }>> {
     if (items.length === 0) return [];
     const k = this.keys;
     const keys: string[] = [k.accounting, k.needLink, k.linkClock];
     const args: Array<string | number | Buffer> = [];
+    const hashes: string[] = [];
     for (const { record, receivedAt } of items) {
       const id = recordId(record);
       const body = JSON.stringify(record);
+      const hash = contentHash(body);
+      hashes.push(hash);
       keys.push(k.record(id));
-      args.push(id, record.system, record.order, contentHash(body), pack(body, 'recordV1'), receivedAt);
+      args.push(id, record.system, record.order, hash, pack(body, 'recordV1'), receivedAt);
     }
-    return (await this.redis.upsertRecords(keys.length, ...keys, ...args)) as UpsertStatus[];
+    const statuses = (await this.redis.upsertRecords(keys.length, ...keys, ...args)) as UpsertStatus[];
+    return statuses.map((status, i) => ({ status, hash: hashes[i]! }));
   }
 
   /**

@@ -44,10 +44,12 @@ describe('/metrics on a real Redis', () => {
     // Before any job runs: events are only counted from the moment a worker is observed.
     for (const w of hub.workers) metrics.observeWorker(w.name, w);
 
+    // The payments before their project: normalize links new records itself, and these wait
+    // unlinked until the library entry wakes them, in link jobs.
+    await deliverBudget(hub, 'ZF.QUERY', [zf('ZFPZ1', '35000.00'), zf('ZFPZ2', '12000.00')]);
     await deliverBudget(hub, 'XMK.QUERY', [xmk]);
     // Allocated 10,000 yuan but 47,000 disbursed: the project has an OVER_DISBURSED finding.
     await deliverBudget(hub, 'ZB.QUERY', [zb('ZB1', '10000.00'), zb('ZB2', '1.00', '2023-02-30')]);
-    await deliverBudget(hub, 'ZF.QUERY', [zf('ZFPZ1', '35000.00'), zf('ZFPZ2', '12000.00')]);
     // A payload the normalize stage refuses, with one attempt: a failed job that stays in its queue.
     await hub.queues.add('normalize', { system: 'budget', raws: 'not a page' } as never, { attempts: 1 });
     await waitForDrain(hub.store, hub.queues, { timeoutMs: 30_000 });
