@@ -136,7 +136,8 @@ export async function linkRecords(
   decided.forEach((d, i) => {
     const result = results[i]!;
     if (result === 'STALE') again.add(d.s.id);
-    else if (result !== 'SAME') for (const k of [d.s.projectKey, d.decision.projectKey]) if (k) merges.add(k);
+    else if (result === 'MOVED' || result === 'TOUCHED')
+      for (const k of [d.s.projectKey, d.decision.projectKey]) if (k) merges.add(k);
   });
   await deps.queues.addIds('link', again, { live: opts.live });
   await requestMerges(deps, merges, { live: opts.live });

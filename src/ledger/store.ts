@@ -8,6 +8,8 @@ import { defineScripts, type LedgerCommands } from './scripts.js';
 import type { MergeCache } from './mergeCache.js';
 
 export type UpsertStatus = 'NEW' | 'UPDATED' | 'STALE' | 'DUP' | 'REARM';
+/** What commitLinks-var.lua did with each record (its header explains them). */
+export type LinkCommitResult = 'STALE' | 'SETTLED' | 'MOVED' | 'TOUCHED' | 'SAME';
 
 /** One library entry's name in rule 5's index; `projectKey` null when the entry no longer has it. */
 export interface NameEntry {
@@ -475,7 +477,7 @@ export class LedgerStore {
       provided: Array<{ type: IndexType; value: string; target: string }>;
       referenced: Array<{ type: IndexType; value: string }>;
     }>,
-  ): Promise<Array<'STALE' | 'MOVED' | 'TOUCHED' | 'SAME'>> {
+  ): Promise<Array<LinkCommitResult>> {
     if (items.length === 0) return [];
     const k = this.keys;
     const dummy = `${k.prefix}:dummy`;
@@ -504,9 +506,7 @@ export class LedgerStore {
         encodeKeyRefs(a.referenced),
       );
     }
-    return (await this.redis.commitLinks(keys.length, ...keys, ...args)) as Array<
-      'STALE' | 'MOVED' | 'TOUCHED' | 'SAME'
-    >;
+    return (await this.redis.commitLinks(keys.length, ...keys, ...args)) as LinkCommitResult[];
   }
 
   // ---- projects ------------------------------------------------------------------------

@@ -108,6 +108,41 @@ describe('storing a page of record versions', () => {
     expect(await hub.store.redis.zscore(k.needLink, id)).toBeNull();
   });
 
+  /**
+   * Two passes link the same version at once (a normalize job linking a new record, and a link job
+   * a provider's wake-up queued): the later commit finds the record changed. It is linked again
+   * only while a wake-up is still owed; otherwise the earlier pass read after every wake-up
+   * written, and linking again would only repeat it.
+   */
+  it('tells a lost race with nothing owed (SETTLED) from one that must be linked again (STALE)', async () => {
+    const [rec] = page(zb('RACE-1', '150203202304000998', '9.00', 1));
+    const id = recordId(rec!);
+    expect(await store([rec!])).toEqual(['NEW']);
+    const k = hub.store.keys;
+    const stored = (await hub.store.loadRecords([id])).get(id)!;
+    const decision = (projectKey: string) => ({
+      stored,
+      projectKey,
+      linkedBy: 'budgetCode',
+      reason: null,
+      provided: [],
+      referenced: [],
+    });
+    // Both passes read the record unlinked; the first commits and settles the wake-up.
+    expect(await hub.store.commitLinks(await hub.store.linkClock(), [decision('P1')])).toEqual(['MOVED']);
+    expect(await hub.store.redis.zscore(k.needLink, id)).toBeNull();
+    const acct = await hub.store.accounting();
+    expect(await hub.store.commitLinks(await hub.store.linkClock(), [decision('P2')])).toEqual(['SETTLED']);
+    expect((await hub.store.loadRecords([id])).get(id)!.projectKey).toBe('P1');
+    expect(await hub.store.accounting()).toEqual(acct);
+    // A wake-up owed (a provider wrote after the first pass read): linked again.
+    await hub.store.wakeLinks([id]);
+    expect(await hub.store.commitLinks(await hub.store.linkClock(), [decision('P2')])).toEqual(['STALE']);
+    expect((await hub.store.loadRecords([id])).get(id)!.projectKey).toBe('P1');
+    // The outboxes as the tests below expect them: the merge the first commit asked for is not theirs.
+    await hub.store.redis.srem(k.needMerge, 'P1');
+  });
+
   it('adopts a link outbox left as a plain set by an earlier version, and sweeps it into link jobs', async () => {
     const k = hub.store.keys;
     await hub.store.redis.del(k.needLink);

@@ -20,8 +20,9 @@
       provided keys, referenced keys (encoded by store.ts, '' when none)
   A committed record's wake-ups are settled only if they are no newer than ARGV[1]: a later one
   may stand for an index entry written after the job read the indexes (wakeLinks-2.lua).
-  Output: one result per item: 'STALE' (record or its link changed meanwhile: recompute), 'MOVED',
-  'TOUCHED' or 'SAME'
+  Output: one result per item: 'STALE' (record or its link changed meanwhile and a wake-up is
+  still owed: recompute), 'SETTLED' (changed meanwhile, nothing owed: another pass linked it),
+  'MOVED', 'TOUCHED' or 'SAME'
 ]]
 local out = {}
 local acct, unlink, merge = {}, {}, {}
@@ -44,7 +45,11 @@ for i = 1, nitems do
   -- The hash last linked: `lh` when it differs from `h`; absent, the current one once linked.
   local lh = rec[4] or (rec[3] and rec[3] ~= 'pending' and rec[1])
   if rec[1] ~= h or oldp ~= expold then
-    out[i] = 'STALE'
+    -- Changed meanwhile. With nothing owed in the link outbox, the change was a link of the
+    -- version held, committed by a pass that read after every wake-up written so far: one that
+    -- stands for anything this job saw is written after it (providers wake after writing), so
+    -- this record need not be linked again for it.
+    if redis.call('ZSCORE', KEYS[2], id) then out[i] = 'STALE' else out[i] = 'SETTLED' end
   else
     local result = 'SAME'
     if oldp ~= newp then
