@@ -214,17 +214,17 @@ describe('a link job that dies halfway', () => {
         await normalizeProcessor(page('ZF.QUERY', payment('ZFPZ1', CODE, '3500000.00')), hub.deps, job);
         await linkProcessor({ ids: [PAY] }, hub.deps, job);
         expect((await hub.store.loadRecords([PAY])).get(PAY)?.reason?.reason).toBe('anchor-missing');
+        await normalizeProcessor(
+          page('XMK.QUERY', libraryEntry(CODE, '2023-150203-48-01-000123', '钢铁大街综合管廊建设项目')),
+          hub.deps,
+          job,
+        );
         await clearQueues();
 
-        // The normalize job that stores the entry links it there (it is new) and dies on the way.
-        await expect(
-          normalizeProcessor(
-            page('XMK.QUERY', libraryEntry(CODE, '2023-150203-48-01-000123', '钢铁大街综合管廊建设项目')),
-            point.crash(hub.deps),
-            job,
-          ),
-        ).rejects.toThrow('killed here');
-        expect((await hub.store.loadRecords([ENTRY])).get(ENTRY)).toBeDefined();
+        // Library entries are linked by link jobs (pipelines/normalize/worker.ts).
+        await expect(linkProcessor({ ids: [ENTRY] }, point.crash(hub.deps), job)).rejects.toThrow(
+          'killed here',
+        );
 
         // A fresh worker process: it sweeps the outboxes on start, then the pipelines drain.
         workers = await testHub({}, { workers: [...WORKER_STAGES] }, { redis: { url: redisUrl, prefix } });
@@ -246,6 +246,55 @@ describe('a link job that dies halfway', () => {
       }
     });
   }
+});
+
+/**
+ * A normalize job links the new records it stores itself (pipelines/normalize/worker.ts). When it
+ * dies after storing them and before committing their link, the wake-up the store wrote with
+ * them is what links them afterwards.
+ */
+describe('a normalize job that dies while it links the records it stored', () => {
+  const CODE = '150203202304000517';
+  const PAY = `budget|payment|ZFPZ7`;
+  it('leaves them owed to the link stage, which links them', async () => {
+    const admin = new Redis(inject('redisUrl'));
+    const redisUrl = inject('redisUrl');
+    const prefix = `n${randomBytes(5).toString('hex')}`;
+    const hub = await testHub({}, { workers: false }, { redis: { url: redisUrl, prefix } });
+    let workers: Hub | null = null;
+    const job = {} as Job;
+    const page = (stream: string, raw: unknown) =>
+      normalizeJob({ system: 'budget', stream, position: { test: stream }, raws: [] }, [raw]);
+    try {
+      await normalizeProcessor(
+        page('XMK.QUERY', libraryEntry(CODE, '2023-150203-48-01-000123', '钢铁大街综合管廊建设项目')),
+        hub.deps,
+        job,
+      );
+      await linkProcessor({ ids: [`budget|project|${CODE}`] }, hub.deps, job);
+      await Promise.all(Object.values(hub.queues.q).map((q) => q.drain(true)));
+      const crashed = {
+        ...hub.deps,
+        store: withMethod(hub.store, 'commitLinks', () => Promise.reject(new Error('killed here'))),
+      };
+      await expect(
+        normalizeProcessor(page('ZF.QUERY', payment('ZFPZ7', CODE, '12.00')), crashed, job),
+      ).rejects.toThrow('killed here');
+      expect((await hub.store.loadRecords([PAY])).get(PAY)!.state).toBe('pending');
+      expect(await hub.store.redis.zscore(hub.store.keys.needLink, PAY)).not.toBeNull();
+
+      workers = await testHub({}, { workers: [...WORKER_STAGES] }, { redis: { url: redisUrl, prefix } });
+      await waitForDrain(workers.store, workers.queues, { timeoutMs: 15_000 });
+      const pay = (await workers.store.loadRecords([PAY])).get(PAY)!;
+      expect({ state: pay.state, projectKey: pay.projectKey }).toEqual({ state: 'linked', projectKey: CODE });
+      expect((await accountingHolds(workers.store)).ok).toBe(true);
+    } finally {
+      await workers?.close();
+      await hub.close();
+      await dropKeys(admin, prefix);
+      await admin.quit();
+    }
+  });
 });
 
 /**
