@@ -54,7 +54,12 @@ describe('Redis Sentinel', () => {
     const before = await ledgerFingerprint(hub.store);
     const runBefore = await hub.store.redis.hget(hub.store.keys.connector('budget'), 'lastRunId');
     const replicaAddr = `127.0.0.1:${sentinel.replica.port}`;
-    const admin = new Redis({ host: '127.0.0.1', port: Number(sentinel.sentinel.split(':')[1]) });
+    // A probe that gets no answer is retried, not awaited for ever: `until` checks its deadline between probes.
+    const admin = new Redis({
+      host: '127.0.0.1',
+      port: Number(sentinel.sentinel.split(':')[1]),
+      commandTimeout: 2_000,
+    });
     // The replica must have caught up before the Sentinel agrees to promote it.
     await until(
       async () => (await admin.call('SENTINEL', 'failover', sentinel.name).catch(() => null)) === 'OK',
@@ -70,7 +75,7 @@ describe('Redis Sentinel', () => {
     );
     admin.disconnect();
 
-    const again = await syncOnce(hub, [...SYSTEMS], { full: true, quiet: true });
+    const again = await syncOnce(hub, [...SYSTEMS], { full: true, quiet: true, timeoutMs: 60_000 });
     expect(again.every((r) => r.ok)).toBe(true);
     expect(
       again.reduce((n, r) => n + r.new + r.updated, 0),

@@ -48,7 +48,13 @@ export async function startSentinel(timeoutMs = 30_000): Promise<TestSentinel> {
     ].join('\n'),
   );
   const child: ChildProcess = spawn('redis-server', [conf, '--sentinel'], { stdio: 'ignore' });
-  const admin = new Redis({ host: '127.0.0.1', port, lazyConnect: true, retryStrategy: () => 100 });
+  const admin = new Redis({
+    host: '127.0.0.1',
+    port,
+    lazyConnect: true,
+    retryStrategy: () => 100,
+    commandTimeout: 2_000,
+  });
   admin.on('error', () => undefined);
   const currentMaster = async () => {
     const addr = (await admin.call('SENTINEL', 'get-master-addr-by-name', name)) as [string, string] | null;
