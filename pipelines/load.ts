@@ -27,14 +27,19 @@ export async function holdMerges(store: LedgerStore): Promise<void> {
   await store.redis.set(store.keys.loadHold, '1', 'PX', HOLD_MS);
 }
 
-/** Marks a run of a load ended, successfully or not: the later waves stop waiting for it. */
-export async function markRunEnded(store: LedgerStore, runId: string, system: SystemId): Promise<void> {
+/** Sets a flag of a load in its run hash, which lives as long as the run's tallies. */
+async function setRunFlag(store: LedgerStore, runId: string, field: string): Promise<void> {
   const key = store.keys.run(runId);
   await store.redis
     .pipeline()
-    .hset(key, `${system}:ended`, '1')
+    .hset(key, field, '1')
     .expire(key, 7 * 24 * 3600)
     .exec();
+}
+
+/** Marks a run of a load ended, successfully or not: the later waves stop waiting for it. */
+export async function markRunEnded(store: LedgerStore, runId: string, system: SystemId): Promise<void> {
+  await setRunFlag(store, runId, `${system}:ended`);
 }
 
 /**
@@ -51,9 +56,12 @@ export async function waveReady(
   runId: string,
   after: readonly SystemId[],
 ): Promise<boolean> {
-  const key = store.keys.run(runId);
   const wave = `open:${after.join(',')}`;
-  const [open, ...ended] = await store.redis.hmget(key, wave, ...after.map((s) => `${s}:ended`));
+  const [open, ...ended] = await store.redis.hmget(
+    store.keys.run(runId),
+    wave,
+    ...after.map((s) => `${s}:ended`),
+  );
   if (open === '1') return true;
   if (ended.some((v) => v !== '1')) return false;
   const [normalize, link] = await Promise.all([queues.busy('normalize'), queues.busy('link')]);
@@ -63,11 +71,7 @@ export async function waveReady(
     (await enqueueSet(store, queues, store.keys.titleRefs, 'link')) > 0
   )
     return false;
-  await store.redis
-    .pipeline()
-    .hset(key, wave, '1')
-    .expire(key, 7 * 24 * 3600)
-    .exec();
+  await setRunFlag(store, runId, wave);
   return true;
 }
 
