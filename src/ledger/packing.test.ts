@@ -38,3 +38,17 @@ describe('packing stored JSON', () => {
     );
   });
 });
+
+describe('unpacking values larger than the first output buffer', () => {
+  it('reads a value that inflates to many times its first buffer', () => {
+    // Repetitive text packs to a few hundred bytes and inflates far past the 1 KiB start.
+    const json = JSON.stringify({
+      records: Array.from({ length: 4000 }, (_, i) => `budget|payment|P-${i % 7}`),
+    });
+    for (const format of ['plain', 'recordV1'] as const) {
+      const packed = pack(json, format);
+      expect(packed.length * 20).toBeLessThan(json.length);
+      expect(unpack(packed)).toBe(json);
+    }
+  });
+});
