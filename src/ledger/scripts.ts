@@ -27,6 +27,7 @@ const SCRIPTS = {
   settleProjects: 'settleProjects-var.lua',
   wakeLinks: 'wakeLinks-2.lua',
   adoptLegacyLinks: 'adoptLegacyLinks-2.lua',
+  readHashes: 'readHashes-var.lua',
 } as const;
 
 export interface LedgerCommands {
@@ -39,6 +40,8 @@ export interface LedgerCommands {
   settleProjects(...args: (string | number)[]): Promise<number[]>;
   wakeLinks(...args: string[]): Promise<number>;
   adoptLegacyLinks(legacy: string, outbox: string): Promise<number>;
+  /** Key count, the keys, then the fields: a flat array of each key's field values. */
+  readHashesBuffer(...args: string[]): Promise<Array<Buffer | null>>;
 }
 
 /** Helpers every script may call (lib.lua), prepended to each: Redis runs a script as one chunk. */

@@ -254,4 +254,29 @@ describe('the ledger store in Redis', () => {
       expect(await s.redis.smembers(s.keys.needPublish)).not.toContain('D2');
     });
   });
+  /** The bulk read that merges, links and publishes use for whole projects' members. */
+  describe('readHashes', () => {
+    it('returns each hash its fields in order, null where a field or the hash is missing, across calls', async () => {
+      const s = hub.store;
+      // More hashes than one script call reads, so the answer is put together from several.
+      const keys = Array.from({ length: 1203 }, (_, i) => s.keys.record(`rh:${i}`));
+      const p = s.redis.pipeline();
+      keys.forEach((k, i) => {
+        if (i % 100 === 7) return; // no hash at all
+        if (i % 2 === 0) p.hset(k, 'a', `a${i}`, 'b', Buffer.from([0, 255, i % 256]));
+        else p.hset(k, 'b', `b${i}`);
+      });
+      await p.exec();
+      const got = await s.readHashes(keys, ['a', 'b', 'c']);
+      expect(got).toHaveLength(keys.length);
+      got.forEach((v, i) => {
+        const text = v.map((b) => (b === null ? null : b.toString('latin1')));
+        if (i % 100 === 7) expect(text).toEqual([null, null, null]);
+        else if (i % 2 === 0)
+          expect(text).toEqual([`a${i}`, Buffer.from([0, 255, i % 256]).toString('latin1'), null]);
+        else expect(text).toEqual([null, `b${i}`, null]);
+      });
+      expect(await s.readHashes([], ['a'])).toEqual([]);
+    });
+  });
 });
