@@ -398,6 +398,14 @@ describe('canonicalJson', () => {
     );
   });
 
+  it('writes members that are not finite numbers as JSON.stringify does, in any key order', () => {
+    const v = { z: Infinity, y: -Infinity, x: NaN, w: -0, v: 1e21, u: [NaN, 2], t: true, s: '"' };
+    expect(canonicalJson(v)).toBe(reference(v));
+    expect(canonicalJson(v)).toBe(
+      '{"s":"\\"","t":true,"u":[null,2],"v":1e+21,"w":0,"x":null,"y":null,"z":null}',
+    );
+  });
+
   it('keeps the document hashes of stored projects (so an upgrade bumps no versions)', () => {
     expect(canonicalJson({ b: [1, { d: undefined, c: 'x' }], a: null })).toBe('{"a":null,"b":[1,{"c":"x"}]}');
     // sha256 of '{"a":[true,"项目"],"b":1}', the first 32 hex digits.
