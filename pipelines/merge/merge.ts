@@ -340,7 +340,7 @@ export function canonicalJson(v: unknown): string {
   if (v === null || typeof v !== 'object') return JSON.stringify(v);
   if (Array.isArray(v)) {
     let s = '[';
-    for (let i = 0; i < v.length; i++) s += (i > 0 ? ',' : '') + (canonicalJson(v[i]) ?? '');
+    for (let i = 0; i < v.length; i++) s += (i > 0 ? ',' : '') + (leafJson(v[i]) ?? '');
     return s + ']';
   }
   const o = v as Record<string, unknown>;
@@ -361,7 +361,7 @@ export function canonicalJson(v: unknown): string {
   return s + '}';
 }
 
-/** A member's JSON, with strings, finite numbers and booleans written without a call down. */
+/** An element's or member's JSON, with strings, finite numbers and booleans written without a call down. */
 function leafJson(x: unknown): string {
   if (typeof x === 'string') return JSON.stringify(x);
   // String() and JSON.stringify agree on every finite number (-0 included); not on NaN or ±Infinity.

@@ -101,8 +101,8 @@ export function contentHash(body: string): string {
 }
 
 /**
- * Hashes one readHashes call reads: a script blocks Redis while it runs, and 500 HMGETs take
- * about half a millisecond there.
+ * Hashes one readHashes call reads: a script blocks Redis while it runs, and a call of 500
+ * record reads with their bodies took about 1.7 ms there (INFO commandstats, on a slow day).
  */
 const READ_CHUNK = 500;
 
@@ -232,12 +232,12 @@ export class LedgerStore {
           ['h', 'proj', 'by', 'body'],
         ),
       ]);
-      const res = new Map<string, (Buffer | null)[]>();
-      leanIds.forEach((id, i) => res.set(id, leanRes[i]!));
-      fullIds.forEach((id, i) => res.set(id, fullRes[i]!));
+      // Each list's answers come in the order its ids were taken from `todo`.
+      let nextLean = 0;
+      let nextFull = 0;
       const again: string[] = [];
       todo.forEach((id, i) => {
-        const [hb, proj, by, packed] = res.get(id)!;
+        const [hb, proj, by, packed] = lean[i] ? leanRes[nextLean++]! : fullRes[nextFull++]!;
         if (!hb) return;
         const h = hb.toString('utf8');
         let record = lean[i] ? cache!.record(id, h) : undefined;
